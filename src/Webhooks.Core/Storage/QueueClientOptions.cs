@@ -1,0 +1,17 @@
+namespace Webhooks.Storage;
+
+/// <summary>Options shared by every client built from one <see cref="QueueServiceClient"/>.</summary>
+public sealed class QueueClientOptions
+{
+    /// <summary>The <c>x-ms-version</c> sent with every request.</summary>
+    public string ServiceVersion { get; set; } = "2025-01-05";
+
+    /// <summary>How long one request may take before it fails with status 0. Default 10 s.</summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The HTTP client to send with; when null the client owns one. Its own timeout is not used.</summary>
+    public HttpClient? HttpClient { get; set; }
+
+    /// <summary>Where time comes from (request dates for Shared Key).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,11 @@
+using Webhooks.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddWebhooks(builder.Configuration);
+
+var app = builder.Build();
+app.MapWebhooks();
+app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory in the integration tests.</summary>
+public partial class Program;

@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Webhooks.Intake;
+
+namespace Webhooks.Configuration;
+
+/// <summary>
+/// Refuses a configuration that would fail at request time: unknown schemes, signed schemes without secrets,
+/// <c>none</c> outside Development, impossible limits. Runs at start (ValidateOnStart) and on every reload.
+/// </summary>
+public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = null) : IValidateOptions<WebhooksOptions>
+{
+    private static readonly HashSet<string> Handshakes = new(StringComparer.OrdinalIgnoreCase) { "event-grid", "cloudevents", "slack", "graph" };
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, WebhooksOptions options)
+    {
+        var failures = new List<string>();
+        var isDevelopment = environment?.IsDevelopment() ?? false;
+        foreach (var (sourceName, source) in options.Sources)
+        {
+            var at = $"Webhooks:Sources:{sourceName}";
+            if (!IsRouteSafe(sourceName))
+            {
+                failures.Add($"{at}: source names may use only letters, digits, '-' and '_'.");
+            }
+
+            if (!VerificationSchemes.All.Contains(source.Verification))
+            {
+                failures.Add($"{at}:Verification '{source.Verification}' is unknown; use one of {string.Join(", ", VerificationSchemes.All)}.");
+            }
+            else if (string.Equals(source.Verification, VerificationSchemes.None, StringComparison.OrdinalIgnoreCase) && !isDevelopment)
+            {
+                failures.Add($"{at}:Verification 'none' is allowed only in the Development environment.");
+            }
+            else if (!string.Equals(source.Verification, VerificationSchemes.None, StringComparison.OrdinalIgnoreCase)
+                     && source.Secrets.All(string.IsNullOrWhiteSpace))
+            {
+                failures.Add($"{at}:Secrets must list at least one secret for '{source.Verification}'.");
+            }
+
+            if (!SourceStates.All.Contains(source.State))
+            {
+                failures.Add($"{at}:State '{source.State}' is unknown; use one of {string.Join(", ", SourceStates.All)}.");
+            }
+
+            if (source.MaxBodyBytes is <= 0)
+            {
+                failures.Add($"{at}:MaxBodyBytes must be positive.");
+            }
+
+            if (source.RateLimit is { } limit && (limit.PermitsPerSecond <= 0 || limit.Burst is <= 0))
+            {
+                failures.Add($"{at}:RateLimit needs PermitsPerSecond > 0 and, if set, Burst > 0.");
+            }
+
+            foreach (var (field, type) in source.Validation.RequiredFields)
+            {
+                if (!JsonBodyValidator.TypeNames.Contains(type))
+                {
+                    failures.Add($"{at}:Validation:RequiredFields:{field} has unknown type '{type}'.");
+                }
+            }
+
+            foreach (var handshake in source.Handshakes.Where(h => !Handshakes.Contains(h)))
+            {
+                failures.Add($"{at}:Handshakes '{handshake}' is unknown; use any of {string.Join(", ", Handshakes)}.");
+            }
+
+            if (source.Target.Url is { } url
+                && (!Uri.TryCreate(url, UriKind.Absolute, out var target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)))
+            {
+                failures.Add($"{at}:Target:Url must be an absolute http or https URL.");
+            }
+        }
+
+        var delivery = options.Delivery;
+        if (delivery.BatchSize is < 1 or > 32)
+        {
+            failures.Add("Webhooks:Delivery:BatchSize must be between 1 and 32.");
+        }
+
+        if (delivery.MaxAttempts < 1 || delivery.MaxConcurrency < 1 || delivery.BackoffFactor < 1)
+        {
+            failures.Add("Webhooks:Delivery: MaxAttempts and MaxConcurrency must be at least 1 and BackoffFactor at least 1.");
+        }
+
+        if (delivery.MaxDelay > TimeSpan.FromDays(7) || delivery.BaseDelay <= TimeSpan.Zero || delivery.BaseDelay > delivery.MaxDelay)
+        {
+            failures.Add("Webhooks:Delivery: need 0 < BaseDelay <= MaxDelay <= 7 days (a queue message can be hidden for at most 7 days).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsRouteSafe(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Webhooks.Configuration;
+
+namespace Webhooks.Intake.Handshakes;
+
+/// <summary>
+/// Slack Events API <c>url_verification</c>: after Slack's <c>v0</c> signature is verified, echo <c>challenge</c>.
+/// </summary>
+public sealed class SlackHandshake : IHandshakeResponder
+{
+    /// <inheritdoc />
+    public string Name => "slack";
+
+    /// <inheritdoc />
+    public bool AllowsOptions => false;
+
+    /// <inheritdoc />
+    public IntakeResponse? TryAnswerUnsigned(IntakeRequest request, SourceOptions source) => null;
+
+    /// <inheritdoc />
+    public IntakeResponse? TryAnswerVerified(IntakeRequest request, JsonElement body) =>
+        body.ValueKind == JsonValueKind.Object
+        && body.TryGetProperty("type", out var type) && type.ValueEquals("url_verification")
+        && body.TryGetProperty("challenge", out var challenge) && challenge.ValueKind == JsonValueKind.String
+            ? HandshakeResponses.JsonProperty("challenge", challenge.GetString()!)
+            : null;
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Webhooks.Intake;
+using Webhooks.Problems;
+
+namespace Webhooks.Hosting;
+
+/// <summary>
+/// Runs the engine's intake for an ASP.NET Core request and writes its answer. The Kestrel host maps it on
+/// <c>/api/webhooks/{source}</c>; the Functions HTTP trigger calls it with the same <see cref="HttpContext"/>.
+/// </summary>
+public static class HttpIntake
+{
+    /// <summary>Handles the request and writes the full response.</summary>
+    public static async Task HandleAsync(HttpContext httpContext, string source)
+    {
+        var services = httpContext.RequestServices;
+        var request = httpContext.Request;
+        var traceId = Activity.Current?.TraceId.ToString() ?? httpContext.TraceIdentifier;
+        IntakeResponse response;
+        try
+        {
+            response = await services.GetRequiredService<WebhookIntake>().HandleAsync(
+                new IntakeRequest
+                {
+                    Method = request.Method,
+                    Source = source,
+                    Path = request.Path.Value ?? string.Empty,
+                    Headers = new HeaderDictionaryAdapter(request.Headers),
+                    Query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                    Body = request.Body,
+                    ContentLength = request.ContentLength,
+                    TraceId = traceId,
+                },
+                httpContext.RequestAborted);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own limits: a body arriving too slowly (408), over the server's cap (413), malformed framing (400).
+            response = ProblemResponses.Create(httpContext, ex.StatusCode, ex.StatusCode switch
+            {
+                408 => "The request body arrived too slowly.",
+                413 => "The body exceeds the server's limit.",
+                _ => "The request could not be read.",
+            }, traceId);
+        }
+        catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away; nothing was acknowledged and nobody is listening for an answer.
+            return;
+        }
+        catch (Exception ex)
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpIntake))
+                .LogError(ex, "Unexpected failure handling a delivery for {Source} (trace {TraceId})", source, traceId);
+            response = ProblemResponses.Create(httpContext, 500, "An unexpected error occurred. Quote the traceId when reporting it.", traceId);
+        }
+
+        await ResponseWriter.WriteAsync(httpContext, response);
+    }
+}

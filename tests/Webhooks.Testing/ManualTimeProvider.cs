@@ -1,6 +1,6 @@
 namespace Webhooks.Testing;
 
-/// <summary>A clock tests move by hand. Timers are not supported: code under test only reads the time.</summary>
+/// <summary>A clock tests move by hand (wall time and timestamps). Timers are not supported: code under test only reads the time.</summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private DateTimeOffset _now = start;
@@ -13,6 +13,12 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 
     /// <inheritdoc />
     public override DateTimeOffset GetUtcNow() => _now;
+
+    /// <inheritdoc />
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    /// <inheritdoc />
+    public override long GetTimestamp() => _now.UtcTicks;
 
     /// <summary>Moves the clock.</summary>
     public void Advance(TimeSpan by) => _now += by;

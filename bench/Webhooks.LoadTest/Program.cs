@@ -1,0 +1,41 @@
+using Webhooks.Harness.Cli;
+using Webhooks.Harness.Reporting;
+using Webhooks.Harness.Scenarios;
+
+// dotnet run -c Release --project bench/Webhooks.LoadTest -- <intake|delivery|memory> [options]; see docs/benchmarks.md.
+var arguments = new Arguments(args);
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var machine = MachineFacts.Collect();
+Console.WriteLine($"Machine: {machine}");
+switch (arguments.Command)
+{
+    case "intake":
+    {
+        var options = new IntakeOptions(
+            Concurrency: arguments.Number("concurrency", 16),
+            Duration: arguments.Seconds("duration", TimeSpan.FromSeconds(20)),
+            Warmup: arguments.Seconds("warmup", TimeSpan.FromSeconds(5)),
+            Rounds: arguments.Number("rounds", 3),
+            BodyBytes: arguments.Number("body-bytes", 1024),
+            MaxOperations: arguments.Count("max-requests", long.MaxValue),
+            HostLogLevel: arguments.Text("host-log-level", "Warning")!,
+            HostEnvironment: arguments.Pairs("host-env"));
+        var json = arguments.Text("json");
+        arguments.EnsureAllUsed();
+        var report = await IntakeBenchmark.RunAsync(options, Console.Out, cancel.Token);
+        Console.WriteLine();
+        Console.WriteLine(IntakeMarkdown.Render(report, machine));
+        await ReportFiles.WriteAsync(json, new { machine, report });
+        return 0;
+    }
+
+    default:
+        Console.Error.WriteLine("Usage: Webhooks.LoadTest <intake|delivery|memory> [--concurrency N] [--duration s] [--warmup s] [--rounds N] [--json file]");
+        return 2;
+}

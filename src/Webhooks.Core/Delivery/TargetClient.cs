@@ -207,7 +207,11 @@ public sealed class TargetClient
                 }
             }
 
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", envelope.Id);
+            if (IsSafeValue(envelope.Id))
+            {
+                request.Headers.TryAddWithoutValidation("Idempotency-Key", envelope.Id);
+            }
+
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
             await AuthenticateAsync(request, envelope, source.Target.Auth, body, cancellationToken).ConfigureAwait(false);
             return request;

@@ -119,8 +119,9 @@ public static partial class TargetErrorParser
 
             // Common ad-hoc shapes: {"error": "..."}, {"error": {"code", "message"}}, {"code", "message"}, OAuth's error_description.
             var nested = Property(root, "error");
+            message ??= Property(nested, "message").AsString() ?? Property(root, "error_description").AsString();
             var code = Property(root, "code").AsString() ?? Property(nested, "code").AsString() ?? (message is not null ? nested.AsString() : null);
-            message ??= Property(nested, "message").AsString() ?? Property(root, "error_description").AsString() ?? nested.AsString();
+            message ??= nested.AsString();
             return message is null && code is null
                 ? new TargetError { Dialect = TargetErrorDialects.Text, Message = Truncate(OneLine(text), MaxMessageLength) }
                 : new TargetError { Dialect = TargetErrorDialects.Json, ErrorCode = code, Message = Clean(message), Entity = entity };

@@ -32,7 +32,7 @@ public sealed class DeliveryWorkerOutageTests(ITestOutputHelper output) : IAsync
         await Task.Delay(300);
 
         await _azurite.StopAsync();
-        await Task.Delay(1500); // several failed polls
+        await Task.Delay(800); // several failed polls
         await _azurite.StartAsync();
         await host.EnqueueAsync(DeliveryHost.Envelope("evt_after_outage"));
         var requests = await _target.WaitForAnsweredAsync(1, TimeSpan.FromSeconds(8));

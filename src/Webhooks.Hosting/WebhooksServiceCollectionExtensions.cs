@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
+using Webhooks.Delivery;
 using Webhooks.Intake;
 using Webhooks.Intake.Handshakes;
 using Webhooks.Queuing;
@@ -40,6 +41,11 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<IDeliveryQueue, StorageDeliveryQueue>();
         services.AddSingleton<SourceRateLimiter>();
         services.AddSingleton<WebhookIntake>();
+
+        // Delivery: the processor (used by the Functions queue trigger too) and the hosted poll loop, which idles
+        // when Webhooks:Delivery:Enabled is false.
+        services.AddWebhookDelivery();
+        services.AddSingleton<IHealthContributor, PausedTargetsHealth>();
         return services;
     }
 }

@@ -79,6 +79,16 @@ public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = nul
             failures.Add("Webhooks:Delivery: need 0 < BaseDelay <= MaxDelay <= 7 days (a queue message can be hidden for at most 7 days).");
         }
 
+        if (delivery.Jitter?.ToLowerInvariant() is not ("full" or "decorrelated" or "none"))
+        {
+            failures.Add($"Webhooks:Delivery:Jitter '{delivery.Jitter}' is unknown; use full, decorrelated or none.");
+        }
+
+        if (delivery.ShutdownGracePeriod < TimeSpan.Zero || delivery.Timeout <= TimeSpan.Zero || delivery.MaxAge <= TimeSpan.Zero)
+        {
+            failures.Add("Webhooks:Delivery: Timeout and MaxAge must be positive and ShutdownGracePeriod not negative.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

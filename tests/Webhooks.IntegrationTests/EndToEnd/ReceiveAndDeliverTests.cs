@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Webhooks.IntegrationTests.Hosting;
+using Webhooks.Testing;
+using Webhooks.Testing.Azurite;
+using Webhooks.Testing.Targets;
+
+namespace Webhooks.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The main job in one host: intake accepts a signed delivery, the hosted worker takes it off the real queue and
+/// forwards it to a real loopback target, acting on the target's answers.
+/// </summary>
+public sealed class ReceiveAndDeliverTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task SignedDelivery_IsAccepted_ThenDeliveredByteForByte_AfterTransientFailures()
+    {
+        await using var target = await ScriptedTarget.StartAsync();
+        target.Enqueue(TargetReply.Of(503), TargetReply.Of(500), TargetReply.Of(200));
+        var deliveries = UniqueNames.Queue("e2e");
+        await using var host = CreateHost(deliveries, target.Url);
+        using var client = host.CreateClient();
+        const string body = "{\"type\":\"member.created\",\"data\":{\"id\":7,\"email\":\"ada@example.com\"}}";
+
+        using var response = await client.SendAsync(SignedRequests.StandardWebhooks("gym", body, "msg_e2e_1", DateTimeOffset.UtcNow));
+        var received = await target.WaitForAnsweredAsync(3, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(3, received.Count);
+        Assert.All(received, r => Assert.Equal(Encoding.UTF8.GetBytes(body), r.Body));
+        Assert.All(received, r => Assert.Equal("msg_e2e_1", r.Header("Idempotency-Key")));
+        Assert.All(received, r => Assert.StartsWith("application/json", r.Header("Content-Type")));
+
+        // Delivered once more than it failed, and then gone from the queue.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(3, target.Requests.Count);
+        var queue = azurite.CreateQueueServiceClient().GetQueueClient(deliveries);
+        Assert.Equal(0, (await queue.GetPropertiesAsync()).ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task TargetRejecting422_DeadLettersAtOnce_WithItsFieldErrors()
+    {
+        await using var target = await ScriptedTarget.StartAsync();
+        target.Enqueue(TargetReply.Json(422, """{"message":"The given data was invalid.","errors":{"email":["The email must be a valid email address."]}}"""));
+        var deliveries = UniqueNames.Queue("e2e");
+        await using var host = CreateHost(deliveries, target.Url);
+        using var client = host.CreateClient();
+
+        using var response = await client.SendAsync(SignedRequests.StandardWebhooks("gym", "{\"type\":\"member.created\"}", "msg_e2e_422", DateTimeOffset.UtcNow));
+        await target.WaitForAnsweredAsync(1, TimeSpan.FromSeconds(20));
+        var deadLetter = azurite.CreateQueueServiceClient().GetQueueClient(deliveries + "-dlq");
+        var records = await PollAsync(() => deadLetter.PeekMessagesAsync(32), r => r.Count > 0);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using var record = JsonDocument.Parse(Assert.Single(records).Body.ToArray());
+        Assert.Equal("targetRejected", record.RootElement.GetProperty("reason").GetString());
+        Assert.Equal(422, record.RootElement.GetProperty("finalStatus").GetInt32());
+        Assert.Equal("msg_e2e_422", record.RootElement.GetProperty("envelope").GetProperty("id").GetString());
+        Assert.Equal(
+            "The email must be a valid email address.",
+            record.RootElement.GetProperty("error").GetProperty("errors").GetProperty("email")[0].GetString());
+        Assert.Single(target.Requests);
+    }
+
+    private WebhooksHostFactory CreateHost(string deliveries, Uri targetUrl) => new(new Dictionary<string, string?>
+    {
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+        ["Webhooks:Queues:Deliveries"] = deliveries,
+        ["Webhooks:Queues:DeadLetter"] = deliveries + "-dlq",
+        ["Webhooks:Sources:gym:Verification"] = "standard-webhooks",
+        ["Webhooks:Sources:gym:Secrets:0"] = SignedRequests.Secret,
+        ["Webhooks:Sources:gym:Target:Url"] = targetUrl.ToString(),
+        ["Webhooks:Delivery:AllowPrivateNetworkTargets"] = "true",
+        ["Webhooks:Delivery:BaseDelay"] = "00:00:00.100",
+        ["Webhooks:Delivery:MaxDelay"] = "00:00:01",
+        ["Webhooks:Delivery:MaxPollingInterval"] = "00:00:00.200",
+        ["Webhooks:Delivery:Jitter"] = "none",
+    });
+
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}

@@ -35,6 +35,24 @@ switch (arguments.Command)
         return 0;
     }
 
+    case "delivery":
+    {
+        var options = new DeliveryBenchmarkOptions(
+            Messages: arguments.Number("messages", 3000),
+            Rounds: arguments.Number("rounds", 3),
+            BatchSize: arguments.Number("batch", 32),
+            Concurrency: arguments.Number("concurrency", 16),
+            BodyBytes: arguments.Number("body-bytes", 1024),
+            HostLogLevel: arguments.Text("host-log-level", "Warning")!);
+        var json = arguments.Text("json");
+        arguments.EnsureAllUsed();
+        var report = await DeliveryBenchmark.RunAsync(options, Console.Out, cancel.Token);
+        Console.WriteLine();
+        Console.WriteLine(DeliveryMarkdown.Render(report, machine));
+        await ReportFiles.WriteAsync(json, new { machine, report });
+        return 0;
+    }
+
     default:
         Console.Error.WriteLine("Usage: Webhooks.LoadTest <intake|delivery|memory> [--concurrency N] [--duration s] [--warmup s] [--rounds N] [--json file]");
         return 2;

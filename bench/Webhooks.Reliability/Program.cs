@@ -1,5 +1,6 @@
 using Webhooks.Harness.Cli;
 using Webhooks.Harness.Fuzzing;
+using Webhooks.Harness.Reconciliation;
 using Webhooks.Harness.Reporting;
 
 // dotnet run -c Release --project bench/Webhooks.Reliability -- <reconcile|fuzz> [options]; see docs/reliability.md.
@@ -26,6 +27,23 @@ switch (arguments.Command)
         var json = arguments.Text("json");
         arguments.EnsureAllUsed();
         var report = await FuzzRun.RunAsync(options, Console.Out, cancel.Token);
+        Console.WriteLine();
+        Console.WriteLine(report.ToMarkdown(machine));
+        await ReportFiles.WriteAsync(json, new { machine, report });
+        return report.Passed ? 0 : 1;
+    }
+
+    case "reconcile":
+    {
+        var options = new ReconciliationOptions(
+            Deliveries: arguments.Number("deliveries", 20_000),
+            Concurrency: arguments.Number("concurrency", 16),
+            Seed: arguments.Number("seed", 8),
+            RestartAzurite: !arguments.Flag("no-azurite-restart"),
+            KillHost: !arguments.Flag("no-host-kill"));
+        var json = arguments.Text("json");
+        arguments.EnsureAllUsed();
+        var report = await ReconciliationRun.RunAsync(options, Console.Out, cancel.Token);
         Console.WriteLine();
         Console.WriteLine(report.ToMarkdown(machine));
         await ReportFiles.WriteAsync(json, new { machine, report });

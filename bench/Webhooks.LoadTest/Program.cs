@@ -53,6 +53,21 @@ switch (arguments.Command)
         return 0;
     }
 
+    case "memory":
+    {
+        var options = new MemoryOptions(
+            Duration: arguments.Seconds("duration", TimeSpan.FromMinutes(10)),
+            Concurrency: arguments.Number("concurrency", 8),
+            BodyBytes: arguments.Number("body-bytes", 1024));
+        var json = arguments.Text("json");
+        arguments.EnsureAllUsed();
+        var report = await MemoryScenario.RunAsync(options, Console.Out, cancel.Token);
+        Console.WriteLine();
+        Console.WriteLine(MemoryMarkdown.Render(report, machine));
+        await ReportFiles.WriteAsync(json, new { machine, report });
+        return report.Passed ? 0 : 1;
+    }
+
     default:
         Console.Error.WriteLine("Usage: Webhooks.LoadTest <intake|delivery|memory> [--concurrency N] [--duration s] [--warmup s] [--rounds N] [--json file]");
         return 2;

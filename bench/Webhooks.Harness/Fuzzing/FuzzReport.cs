@@ -43,6 +43,15 @@ public sealed class FuzzReport
     /// <summary>"Unhandled exception" lines the host logged.</summary>
     public int UnhandledExceptionLines { get; init; }
 
+    /// <summary>Cases answered 202.</summary>
+    public int Accepted { get; init; }
+
+    /// <summary>Messages on the deliveries queue after the run (null when not counted).</summary>
+    public int? Queued { get; init; }
+
+    /// <summary>True unless the queue was counted and holds a different number of messages than there were 202s.</summary>
+    public bool QueueMatchesAccepted => Queued is null || Queued == Accepted;
+
     /// <summary>Cases whose outcome is a failure.</summary>
     public int Failures => Outcomes.Where(o => FuzzVerdict.IsFailure(o.Key)).Sum(o => o.Value);
 
@@ -53,7 +62,15 @@ public sealed class FuzzReport
     public bool MemoryFlat => RssGrowthBytes <= Math.Max(16L * 1024 * 1024, RssBaselineBytes / 10);
 
     /// <summary>Passed: no failure, the host alive, memory flat.</summary>
-    public bool Passed => Failures == 0 && HostAlive && MemoryFlat;
+    public bool Passed => Failures == 0 && HostAlive && MemoryFlat && QueueMatchesAccepted;
+
+    /// <summary>This report with the queue count.</summary>
+    public FuzzReport WithQueued(int queued) => new()
+    {
+        Options = Options, Cases = Cases, Elapsed = Elapsed, Outcomes = Outcomes, StatusesByCategory = StatusesByCategory, Findings = Findings,
+        RssFirstBytes = RssFirstBytes, RssBaselineBytes = RssBaselineBytes, RssPeakBytes = RssPeakBytes, RssLastBytes = RssLastBytes,
+        HostAlive = HostAlive, UnhandledExceptionLines = UnhandledExceptionLines, Accepted = Accepted, Queued = queued,
+    };
 
     internal static FuzzReport Create(FuzzOptions options, IReadOnlyList<FuzzResult> results, List<(TimeSpan At, long Rss)> memory, bool alive, TimeSpan elapsed, int unhandled)
     {
@@ -64,8 +81,10 @@ public sealed class FuzzReport
             statuses[result.Response.Status] = statuses.GetValueOrDefault(result.Response.Status) + 1;
         }
 
+        // Failures and surprises, one example per (outcome, category, status); the expected kinds of refusal by the
+        // server itself (Kestrel's 400/431, a client that hung up) are counted above, not listed.
         var findings = results
-            .Where(r => r.Outcome != FuzzOutcome.Ok && r.Outcome != FuzzOutcome.RejectedByServer)
+            .Where(r => r.Outcome is not (FuzzOutcome.Ok or FuzzOutcome.RejectedByServer or FuzzOutcome.AbandonedByClient))
             .GroupBy(r => (r.Outcome, r.Case.Category, r.Case.Detail, r.Response.Status))
             .OrderByDescending(g => FuzzVerdict.IsFailure(g.Key.Outcome))
             .Select(g => $"{g.Key.Outcome}: {g.Key.Category} / {g.Key.Detail} → {(g.Key.Status == 0 ? g.First().Response.Failure : g.Key.Status.ToString(CultureInfo.InvariantCulture))} ×{g.Count()} (case #{g.First().Case.Number}; expected {string.Join('/', g.First().Case.Expected)}; body {Snippet(g.First().Response.Body)}) request: {g.First().Reproduction()}")
@@ -78,6 +97,7 @@ public sealed class FuzzReport
         {
             Options = options,
             Cases = results.Count,
+            Accepted = results.Count(r => r.Response.Status == 202),
             Elapsed = elapsed,
             Outcomes = results.GroupBy(r => r.Outcome).ToDictionary(g => g.Key, g => g.Count()),
             StatusesByCategory = byCategory,
@@ -97,6 +117,7 @@ public sealed class FuzzReport
         var text = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}")
             .AppendLine(CultureInfo.InvariantCulture, $"Seed {Options.Seed}, {Cases} cases, concurrency {Options.Concurrency}, {Elapsed.TotalSeconds:F0} s; host alive at the end: {(HostAlive ? "yes" : "NO")}; unhandled-exception log lines: {UnhandledExceptionLines}")
+            .AppendLine(CultureInfo.InvariantCulture, $"Answered 202: {Accepted}; messages on the deliveries queue afterwards: {(Queued is { } q ? q.ToString(CultureInfo.InvariantCulture) : "not counted")} ({(QueueMatchesAccepted ? "every 202 queued once, nothing else queued" : "MISMATCH")})")
             .AppendLine(CultureInfo.InvariantCulture, $"Host RSS: first {Mib(RssFirstBytes)}, baseline (at 1/5 of the run) {Mib(RssBaselineBytes)}, peak {Mib(RssPeakBytes)}, end {Mib(RssLastBytes)} → growth {Mib(RssGrowthBytes)} ({(MemoryFlat ? "flat" : "GROWING")})")
             .AppendLine();
         var outcomes = new MarkdownTable("outcome", "cases");

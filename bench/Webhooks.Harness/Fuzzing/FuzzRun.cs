@@ -24,6 +24,10 @@ public static class FuzzRun
         await using var host = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, port, FuzzSources.Settings(azurite.ConnectionString)), cancellationToken);
         log.WriteLine($"Fuzzing {host.BaseAddress} (pid {host.Pid}), seed {options.Seed}, {options.Count} cases, concurrency {options.Concurrency}");
         var report = await RunAgainstAsync(host, options, log, cancellationToken);
+
+        // Every 202 (and nothing else) must have put exactly one message on the deliveries queue.
+        var queued = (await azurite.CreateQueueServiceClient().GetQueueClient("webhooks-deliveries").GetPropertiesAsync(cancellationToken)).ApproximateMessagesCount;
+        report = report.WithQueued(queued);
         if (options.ShowHostLog)
         {
             log.WriteLine("---- host output (tail) ----");

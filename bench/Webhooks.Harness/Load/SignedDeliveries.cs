@@ -21,9 +21,11 @@ public sealed class SignedDeliveries(string source, string secret, int bodyBytes
     public string IdFor(long sequence) => $"msg_{runTag}_{sequence}";
 
     /// <summary>A signed POST for delivery <paramref name="id"/>, signed now.</summary>
-    public HttpRequestMessage Create(string id)
+    public HttpRequestMessage Create(string id) => Create(id, Payloads.Json(bodyBytes, id));
+
+    /// <summary>A signed POST for delivery <paramref name="id"/> carrying <paramref name="body"/> as is.</summary>
+    public HttpRequestMessage Create(string id, byte[] body)
     {
-        var body = Payloads.Json(bodyBytes, id);
         var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         foreach (var (name, value) in StandardWebhooksSigner.CreateHeaders(secret, id, timeProvider.GetUtcNow(), body))

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization;
 using Webhooks.Envelopes;
 
 namespace Webhooks.DeadLetters;
@@ -12,9 +13,11 @@ public sealed record DeadLetterEntry : DeadLetterSummary
     /// The dead-letter record. For host-poisoned messages one is made up: reason <c>hostPoisoned</c>, the envelope
     /// when the message parses as one, the raw text otherwise.
     /// </summary>
+    [JsonPropertyOrder(200)]
     public required DeadLetterRecord Record { get; init; }
 
     /// <summary>The delivery body as text when it is valid UTF-8 and carried inline; null otherwise.</summary>
+    [JsonPropertyOrder(201)]
     public string? BodyText
     {
         get

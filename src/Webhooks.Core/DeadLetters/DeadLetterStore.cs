@@ -111,7 +111,8 @@ public sealed class DeadLetterStore
         {
             await JsonSerializer.SerializeAsync(destination, entry, DeadLetterJsonContext.Default.DeadLetterEntry, cancellationToken).ConfigureAwait(false);
             destination.WriteByte((byte)'\n');
-            progress?.Report(new DeadLetterProgress("export", ++written, entries.Count));
+            written++;
+            progress?.Report(new DeadLetterProgress("export", written, entries.Count));
         }
 
         await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -177,7 +178,8 @@ public sealed class DeadLetterStore
             }
 
             scan.Forget(entry.MessageId);
-            progress?.Report(new DeadLetterProgress("purge", ++done, selected.Count));
+            done++;
+            progress?.Report(new DeadLetterProgress("purge", done, selected.Count));
         }
 
         return new PurgeResult(selected.Count, selected.Count - failures.Count, failures);

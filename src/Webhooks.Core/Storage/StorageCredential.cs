@@ -10,13 +10,27 @@ public abstract class StorageCredential
     }
 
     /// <summary>Shared Key: HMAC-SHA256 over the canonical request with the account key.</summary>
-    public static StorageCredential SharedKey(string accountName, string accountKey) => new SharedKeyStorageCredential(accountName, accountKey);
+    /// <exception cref="FormatException"><paramref name="accountKey"/> is not base64.</exception>
+    public static StorageCredential SharedKey(string accountName, string accountKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(accountName);
+        ArgumentException.ThrowIfNullOrEmpty(accountKey);
+        return new SharedKeyStorageCredential(accountName, accountKey);
+    }
 
     /// <summary>A shared access signature appended to every request's query.</summary>
-    public static StorageCredential Sas(string sasToken) => new SasStorageCredential(sasToken);
+    public static StorageCredential Sas(string sasToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sasToken);
+        return new SasStorageCredential(sasToken);
+    }
 
     /// <summary>Entra ID bearer tokens for <c>https://storage.azure.com/.default</c> (managed identity in Azure).</summary>
-    public static StorageCredential Token(TokenCredential credential) => new TokenStorageCredential(credential);
+    public static StorageCredential Token(TokenCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        return new TokenStorageCredential(credential);
+    }
 }
 
 internal sealed class SharedKeyStorageCredential(string accountName, string accountKey) : StorageCredential

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Configuration;
+using Webhooks.Storage;
+using Webhooks.Testing;
+using Webhooks.Testing.Azurite;
+
+namespace Webhooks.IntegrationTests.Storage;
+
+/// <summary>The app's queues and their DI registration, against a real Azurite.</summary>
+public sealed class WebhookQueuesTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task EnsureCreated_CreatesDeliveriesDeadLetterAndPoisonQueues()
+    {
+        var service = azurite.CreateQueueServiceClient();
+        var prefix = UniqueNames.Queue("app");
+        var queues = new WebhookQueues(service, new QueueNamesOptions { Deliveries = $"{prefix}-in", DeadLetter = $"{prefix}-dead" });
+
+        await Task.WhenAll(queues.EnsureCreatedAsync(), queues.EnsureCreatedAsync());
+        var listed = await service.ListQueuesAsync(prefix);
+
+        Assert.Equal([$"{prefix}-dead", $"{prefix}-in", $"{prefix}-in-poison"], listed.Order(StringComparer.Ordinal));
+        Assert.Equal($"{prefix}-in-poison", queues.DeliveriesPoison.Name);
+    }
+
+    [Fact]
+    public async Task EnsureCreated_AfterAFailure_TriesAgainOnTheNextCall()
+    {
+        var prefix = UniqueNames.Queue("retry");
+        var names = new QueueNamesOptions { Deliveries = $"{prefix}-in", DeadLetter = $"{prefix}-dead" };
+        var unreachable = QueueServiceClient.FromConnectionString(
+            $"AccountName=devstoreaccount1;AccountKey={StorageConnectionString.DevelopmentAccountKey};QueueEndpoint=http://127.0.0.1:{ClosedPort()}/devstoreaccount1");
+        var failing = new WebhookQueues(unreachable, names);
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(() => failing.EnsureCreatedAsync());
+
+        var working = new WebhookQueues(azurite.CreateQueueServiceClient(), names);
+        await working.EnsureCreatedAsync();
+
+        Assert.Equal(3, (await azurite.CreateQueueServiceClient().ListQueuesAsync(prefix)).Count);
+    }
+
+    [Fact]
+    public async Task AddWebhookStorage_ResolvesClientsFromTheConnectionSettingAndQueueOptions()
+    {
+        var prefix = UniqueNames.Queue("di");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Webhooks:Queues:Deliveries"] = $"{prefix}-in",
+            ["Webhooks:Queues:DeadLetter"] = $"{prefix}-dead",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddOptions<WebhooksOptions>().Bind(configuration.GetSection(WebhooksOptions.SectionName));
+        services.AddWebhookStorage(configuration);
+        await using var provider = services.BuildServiceProvider();
+
+        var queues = provider.GetRequiredService<WebhookQueues>();
+        await queues.EnsureCreatedAsync();
+        await queues.Deliveries.SendMessageAsync("via di"u8.ToArray());
+
+        Assert.Same(provider.GetRequiredService<QueueServiceClient>(), provider.GetRequiredService<QueueServiceClient>());
+        Assert.Equal(azurite.QueueServiceUri, provider.GetRequiredService<QueueServiceClient>().Uri);
+        Assert.Equal("via di", Assert.Single(await queues.Deliveries.PeekMessagesAsync()).Body.ToString());
+    }
+
+    private static int ClosedPort() => FreePorts.Take(1)[0];
+}

@@ -1,0 +1,134 @@
+using Webhooks.Storage;
+using Xunit;
+
+namespace Webhooks.Testing.Azurite;
+
+/// <summary>
+/// A private Azurite (queue, blob, table) for a test class or collection: free loopback ports, a temporary data
+/// folder, the well-known development account. <see cref="StopAsync"/> and <see cref="StartAsync"/> simulate an
+/// outage: the restart uses the same ports and folder, so queued data survives. Disposing kills the process tree
+/// and deletes the folder.
+/// </summary>
+public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly AzuritePorts _ports;
+    private readonly string _location;
+    private AzuriteProcess? _process;
+
+    /// <summary>Chooses ports and a data folder; nothing runs until <see cref="InitializeAsync"/>.</summary>
+    public AzuriteFixture()
+    {
+        var ports = FreePorts.Take(3);
+        _ports = new AzuritePorts(Blob: ports[0], Queue: ports[1], Table: ports[2]);
+        _location = Path.Combine(Path.GetTempPath(), "webhooks-azurite-" + Guid.NewGuid().ToString("N")[..12]);
+    }
+
+    /// <summary>The queue service port.</summary>
+    public int QueuePort => _ports.Queue;
+
+    /// <summary>The blob service port.</summary>
+    public int BlobPort => _ports.Blob;
+
+    /// <summary>The table service port.</summary>
+    public int TablePort => _ports.Table;
+
+    /// <summary>The queue service endpoint (path-style, account in the first segment).</summary>
+    public Uri QueueServiceUri => new($"http://127.0.0.1:{QueuePort}/{StorageConnectionString.DevelopmentAccountName}");
+
+    /// <summary>An explicit connection string for this instance (account key plus queue, blob and table endpoints).</summary>
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={StorageConnectionString.DevelopmentAccountName};AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
+        $"QueueEndpoint={QueueServiceUri};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{StorageConnectionString.DevelopmentAccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{StorageConnectionString.DevelopmentAccountName};";
+
+    /// <summary>True while the emulator is running.</summary>
+    public bool IsRunning => _process is not null;
+
+    /// <summary>A client for this instance, with Shared Key authorization.</summary>
+    public QueueServiceClient CreateQueueServiceClient(QueueClientOptions? options = null) =>
+        QueueServiceClient.FromConnectionString(ConnectionString, options);
+
+    /// <inheritdoc />
+    public Task InitializeAsync() => StartAsync();
+
+    /// <summary>Starts the emulator (again) on the same ports and data folder; no-op when running.</summary>
+    public async Task StartAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_process is not null)
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(_location);
+            _process = await AzuriteProcess.StartAsync(_ports, _location, CancellationToken.None);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stops the emulator cleanly (data is flushed to the folder); the ports then refuse connections.</summary>
+    public async Task StopAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_process is null)
+            {
+                return;
+            }
+
+            await _process.StopGracefullyAsync();
+            _process.Dispose();
+            _process = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            _process?.Kill();
+            _process?.Dispose();
+            _process = null;
+            TryDeleteLocation();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
+
+    private void TryDeleteLocation()
+    {
+        try
+        {
+            if (Directory.Exists(_location))
+            {
+                Directory.Delete(_location, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -99,6 +99,6 @@ internal static class DeadLetterReader
             return $"{status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{code}{message}".Trim();
         }
 
-        return status is null ? null : $"{status} (no parsed error)";
+        return status is null ? record.Detail : $"{status}: {record.Detail ?? "no parsed error"}";
     }
 }

@@ -41,17 +41,15 @@ public sealed class DeadLetterStore
         _options = options ?? new DeadLetterStoreOptions();
     }
 
-    /// <summary>Creates a store over the configured queues of one account.</summary>
-    public static DeadLetterStore Create(QueueServiceClient service, QueueNamesOptions names, TimeProvider? timeProvider = null, DeadLetterStoreOptions? options = null) =>
-        new(
-            service.GetQueueClient(names.Deliveries),
-            service.GetQueueClient(names.DeadLetter),
-            service.GetQueueClient(PoisonQueueName(names.Deliveries)),
-            timeProvider ?? TimeProvider.System,
-            options);
+    /// <summary>Creates a store over the app's queues (deliveries, dead-letter, deliveries' poison queue).</summary>
+    public DeadLetterStore(WebhookQueues queues, TimeProvider timeProvider, DeadLetterStoreOptions? options = null)
+        : this(queues.Deliveries, queues.DeadLetter, queues.DeliveriesPoison, timeProvider, options)
+    {
+    }
 
-    /// <summary>The name the Functions host gives the poison queue of <paramref name="queueName"/>.</summary>
-    public static string PoisonQueueName(string queueName) => queueName + "-poison";
+    /// <summary>Creates a store over the configured queues of one account (the CLI's way in).</summary>
+    public static DeadLetterStore Create(QueueServiceClient service, QueueNamesOptions names, TimeProvider? timeProvider = null, DeadLetterStoreOptions? options = null) =>
+        new(new WebhookQueues(service, names), timeProvider ?? TimeProvider.System, options);
 
     /// <summary>Matching entries, newest first, one page of them.</summary>
     /// <param name="filter">Criteria; null matches everything.</param>

@@ -136,11 +136,11 @@ public class DeadLetterStoreTests
     [Fact]
     public async Task Scan_WhenTheSameMessagesComeBack_StopsInsteadOfLooping()
     {
-        var queue = new Moq.Mock<Storage.QueueClient>();
+        var queue = new Moq.Mock<Webhooks.Storage.QueueClient>();
         queue.SetupGet(q => q.Name).Returns("dl");
-        var message = new Storage.QueueMessage("m1", "r1", BinaryData.FromString(Conflict("d1", "shop", T0)), "", 1, T0, null, null);
+        var message = new Webhooks.Storage.QueueMessage("m1", "r1", BinaryData.FromString(Conflict("d1", "shop", T0)), "", 1, T0, null, null);
         queue.Setup(q => q.ReceiveMessagesAsync(Moq.It.IsAny<int>(), Moq.It.IsAny<TimeSpan?>(), Moq.It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IReadOnlyList<Storage.QueueMessage>)[message]);
+            .ReturnsAsync((IReadOnlyList<Webhooks.Storage.QueueMessage>)[message]);
         var store = new DeadLetterStore(_deliveries, queue.Object, new InMemoryQueue("p", _time, exists: false), _time);
 
         var page = await store.ListAsync();

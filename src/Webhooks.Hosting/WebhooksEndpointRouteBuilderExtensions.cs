@@ -12,6 +12,7 @@ public static class WebhooksEndpointRouteBuilderExtensions
     {
         var api = endpoints.MapGroup("/api");
         api.MapGet("/health", () => Results.Ok(new { status = "starting" }));
+        api.Map("/admin/{**path}", (HttpContext httpContext, string? path) => HttpAdmin.HandleAsync(httpContext, path ?? string.Empty));
         return endpoints;
     }
 }

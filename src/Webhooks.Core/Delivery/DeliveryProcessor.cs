@@ -267,7 +267,15 @@ public sealed class DeliveryProcessor
 
         try
         {
-            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, verdict.Updated, delay, CancellationToken.None).ConfigureAwait(false);
+            // No content changes visibility only. Careful: null byte[] (and even a bare null in a conditional) converts
+            // to an empty ReadOnlyMemory, which would blank the message.
+            ReadOnlyMemory<byte>? content = null;
+            if (verdict.Updated is { } updated)
+            {
+                content = updated;
+            }
+
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, content, delay, CancellationToken.None).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {

@@ -76,7 +76,7 @@ public sealed class ApiKeyVerifier : ISignatureVerifier
         foreach (var secret in source.Secrets)
         {
             // A blank secret is a configuration slip, never a key that an empty header could match.
-            if (string.IsNullOrEmpty(secret))
+            if (string.IsNullOrWhiteSpace(secret))
             {
                 continue;
             }

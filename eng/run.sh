@@ -10,7 +10,7 @@ if (exec 3<>/dev/tcp/127.0.0.1/10001) 2>/dev/null; then
   echo "Azurite already listening on 10001; using it."
 else
   mkdir -p .azurite
-  eng/azurite/node_modules/.bin/azurite --silent --skipApiVersionCheck --location .azurite --debug .azurite/debug.log \
+  eng/azurite/node_modules/.bin/azurite --silent --disableTelemetry --skipApiVersionCheck --location .azurite --debug .azurite/debug.log \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
   azurite_pid=$!
   trap '[ -n "$azurite_pid" ] && kill $azurite_pid 2>/dev/null' EXIT

@@ -11,7 +11,10 @@ public static class WebhooksEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api");
-        api.MapGet("/health", () => Results.Ok(new { status = "starting" }));
+
+        // Every method reaches intake, so a wrong one gets our documented 405 with a problem body.
+        api.Map("/webhooks/{source}", (HttpContext context, string source) => HttpIntake.HandleAsync(context, source));
+        api.MapGet("/health", HttpHealth.HandleAsync);
         api.Map("/admin/{**path}", (HttpContext httpContext, string? path) => HttpAdmin.HandleAsync(httpContext, path ?? string.Empty));
         return endpoints;
     }

@@ -1,17 +1,45 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
+using Webhooks.Intake;
+using Webhooks.Intake.Handshakes;
+using Webhooks.Queuing;
+using Webhooks.Storage;
+using Webhooks.Verification;
 
 namespace Webhooks.Hosting;
 
 /// <summary>The one DI registration both hosts (Kestrel and Functions) call.</summary>
 public static class WebhooksServiceCollectionExtensions
 {
-    /// <summary>Registers the engine, bound to <c>Webhooks:*</c> and <c>AzureWebJobsStorage</c>.</summary>
+    /// <summary>Registers the engine, bound to <c>Webhooks:*</c> and <c>AzureWebJobsStorage</c>, validated at start.</summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebhooksOptions>().Bind(configuration.GetSection(WebhooksOptions.SectionName));
-        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<WebhooksOptions>()
+            .Bind(configuration.GetSection(WebhooksOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<WebhooksOptions>, UnresolvedSecretFilter>();
+        services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddWebhookStorage(configuration);
+        services.AddHostedService<QueueInitializer>();
+
+        // Intake.
+        foreach (var scheme in VerifierRegistry.Schemes)
+        {
+            services.AddSingleton(VerifierRegistry.Get(scheme));
+        }
+
+        services.AddSingleton<IHandshakeResponder, EventGridHandshake>();
+        services.AddSingleton<IHandshakeResponder, CloudEventsHandshake>();
+        services.AddSingleton<IHandshakeResponder, SlackHandshake>();
+        services.AddSingleton<IHandshakeResponder, GraphHandshake>();
+        services.TryAddSingleton<IDeliveryQueue, StorageDeliveryQueue>();
+        services.AddSingleton<SourceRateLimiter>();
+        services.AddSingleton<WebhookIntake>();
         return services;
     }
 }

@@ -1,10 +1,12 @@
 using Webhooks.Hosting;
+using Webhooks.Server;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddWebhooks(builder.Configuration);
 
 var app = builder.Build();
 app.MapWebhooks();
+app.MapDevelopmentEcho();
 app.Run();
 
 /// <summary>The entry point, visible to WebApplicationFactory in the integration tests.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Webhooks.Intake;
+using Webhooks.Verification;
 
 namespace Webhooks.Configuration;
 
@@ -25,19 +26,7 @@ public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = nul
                 failures.Add($"{at}: source names may use only letters, digits, '-' and '_'.");
             }
 
-            if (!VerificationSchemes.All.Contains(source.Verification))
-            {
-                failures.Add($"{at}:Verification '{source.Verification}' is unknown; use one of {string.Join(", ", VerificationSchemes.All)}.");
-            }
-            else if (string.Equals(source.Verification, VerificationSchemes.None, StringComparison.OrdinalIgnoreCase) && !isDevelopment)
-            {
-                failures.Add($"{at}:Verification 'none' is allowed only in the Development environment.");
-            }
-            else if (!string.Equals(source.Verification, VerificationSchemes.None, StringComparison.OrdinalIgnoreCase)
-                     && source.Secrets.All(string.IsNullOrWhiteSpace))
-            {
-                failures.Add($"{at}:Secrets must list at least one secret for '{source.Verification}'.");
-            }
+            failures.AddRange(VerifierRegistry.Validate(sourceName, source, isDevelopment));
 
             if (!SourceStates.All.Contains(source.State))
             {

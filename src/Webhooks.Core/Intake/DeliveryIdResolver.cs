@@ -1,52 +1,30 @@
-using System.Text.Json;
-using Webhooks.Configuration;
+using Webhooks.Verification;
 
 namespace Webhooks.Intake;
 
 /// <summary>
-/// Names a delivery: the provider's own id when it sends one (so provider retries and our dedup line up), otherwise
-/// one we mint. Provider ids are kept only when short and printable, since they travel in headers and logs.
+/// Names a delivery: the provider's own id when it sends one (so provider retries and dedup line up) — see
+/// <see cref="DeliveryIdExtractor"/> — then a generic id header (CloudEvents <c>ce-id</c>, <c>Idempotency-Key</c>),
+/// otherwise one we mint.
 /// </summary>
 public static class DeliveryIdResolver
 {
-    private const int MaxLength = 128;
+    private static readonly string[] GenericIdHeaders = ["ce-id", "Idempotency-Key"];
 
-    /// <summary>The delivery id for a verified request and its parsed body.</summary>
-    public static string Resolve(string scheme, IRequestHeaders headers, JsonElement body, Func<Guid> newGuid)
+    /// <summary>The delivery id for a verified request.</summary>
+    public static string Resolve(string scheme, IRequestHeaders headers, ReadOnlySpan<byte> body, Func<Guid> newGuid)
     {
-        var id = scheme.ToLowerInvariant() switch
+        var id = DeliveryIdExtractor.Extract(scheme, headers, body);
+        foreach (var name in GenericIdHeaders)
         {
-            VerificationSchemes.StandardWebhooks => headers["webhook-id"],
-            VerificationSchemes.GitHub => headers["X-GitHub-Delivery"],
-            VerificationSchemes.Stripe => StringProperty(body, "id"),
-            VerificationSchemes.Slack => StringProperty(body, "event_id"),
-            _ => null,
-        };
-
-        id ??= headers["ce-id"] ?? headers["Idempotency-Key"] ?? headers["X-Request-Id"];
-        return IsUsable(id) ? id! : "wh_" + newGuid().ToString("N");
-    }
-
-    private static string? StringProperty(JsonElement body, string name) =>
-        body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-
-    private static bool IsUsable(string? id)
-    {
-        if (string.IsNullOrEmpty(id) || id.Length > MaxLength)
-        {
-            return false;
-        }
-
-        foreach (var c in id)
-        {
-            if (c is < '!' or > '~')
+            if (id is not null)
             {
-                return false;
+                break;
             }
+
+            id = headers.Count(name) == 1 && DeliveryIdExtractor.IsUsable(headers[name]) ? headers[name] : null;
         }
 
-        return true;
+        return id ?? "wh_" + newGuid().ToString("N");
     }
 }

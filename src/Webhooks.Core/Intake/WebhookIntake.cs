@@ -136,7 +136,7 @@ public sealed partial class WebhookIntake(
 
         var envelope = new DeliveryEnvelope
         {
-            Id = DeliveryIdResolver.Resolve(source.Verification, request.Headers, document.RootElement, Guid.CreateVersion7),
+            Id = DeliveryIdResolver.Resolve(source.Verification, request.Headers, body, Guid.CreateVersion7),
             Source = request.Source,
             ReceivedAt = now,
             ContentType = request.Headers["Content-Type"]!,

@@ -1,0 +1,31 @@
+using Azure;
+using Webhooks.Envelopes;
+using Webhooks.Storage;
+
+namespace Webhooks.Queuing;
+
+/// <summary>
+/// Puts envelopes on the deliveries queue. Messages never expire (TTL -1): a delivery leaves the queue only by
+/// being delivered or dead-lettered, never by silently timing out.
+/// </summary>
+public sealed class StorageDeliveryQueue(WebhookQueues queues) : IDeliveryQueue
+{
+    /// <summary>A message holds 64 KiB of base64 text, i.e. 48 KiB of envelope bytes.</summary>
+    public int MaxEnvelopeBytes => QueueClient.MaxMessageBytes / 4 * 3;
+
+    /// <inheritdoc />
+    public async Task EnqueueAsync(DeliveryEnvelope envelope, ReadOnlyMemory<byte> serializedEnvelope, CancellationToken cancellationToken = default)
+    {
+        await queues.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await queues.Deliveries.SendMessageAsync(serializedEnvelope, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Someone deleted the queue under us: create it again and retry once.
+            await queues.Deliveries.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            await queues.Deliveries.SendMessageAsync(serializedEnvelope, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Webhooks.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+
+// ASP.NET Core integration: HTTP functions get the real HttpContext, so the shared handlers write the response.
+builder.ConfigureFunctionsWebApplication();
+
+// Here the queue trigger (DeliverWebhook) is the delivery worker. The engine's hosted polling workers must not also
+// run, or two consumers would race for the same messages. Added last, so it wins over app settings.
+builder.Configuration.AddInMemoryCollection([new("Webhooks:Delivery:Enabled", "false")]);
+
+builder.Services.AddWebhooks(builder.Configuration);
+
+builder.Build().Run();

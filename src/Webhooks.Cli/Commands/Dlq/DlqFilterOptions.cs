@@ -20,13 +20,7 @@ internal sealed class DlqFilterOptions
             Description = "Dead-lettered before: ISO 8601 or an age (30m, 2h, 7d).",
             CustomParser = result => ParseTime(result, time),
         };
-        Status.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is { } status && status is < 100 or > 599)
-            {
-                result.AddError("--status must be an HTTP status from 100 to 599.");
-            }
-        });
+        OptionRules.InRange(Status, 100, 599, "--status must be an HTTP status from 100 to 599.");
     }
 
     public Option<string?> Source { get; } = new("--source") { Description = "Only entries of this source." };

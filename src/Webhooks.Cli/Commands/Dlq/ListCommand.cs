@@ -13,8 +13,8 @@ internal static class ListCommand
         var filters = new DlqFilterOptions(context.Time);
         var skip = new Option<int>("--skip") { Description = "Matching entries to skip.", DefaultValueFactory = _ => 0 };
         var take = new Option<int>("--take") { Description = "Entries to show (1-1000).", DefaultValueFactory = _ => 50 };
-        skip.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--skip cannot be negative."); } });
-        take.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1000) { r.AddError("--take must be from 1 to 1000."); } });
+        OptionRules.InRange(skip, 0, int.MaxValue, "--skip cannot be negative.");
+        OptionRules.InRange(take, 1, 1000, "--take must be from 1 to 1000.");
 
         var command = new Command("list", "List dead-letter and host-poisoned entries, newest first. Exit code 3 when none match.");
         filters.AddTo(command);

@@ -15,7 +15,7 @@ internal static class ReplayCommand
         var all = new Option<bool>("--all") { Description = "Replay every entry matching the filters (required when no ids are given)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would move and how many; move nothing." };
         var rate = new Option<double?>("--rate") { Description = "Most messages put back per second (default: as fast as possible)." };
-        rate.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is <= 0) { r.AddError("--rate must be a positive number of messages per second."); } });
+        OptionRules.InRange(rate, double.Epsilon, double.MaxValue, "--rate must be a positive number of messages per second.");
 
         var command = new Command(
             "replay",

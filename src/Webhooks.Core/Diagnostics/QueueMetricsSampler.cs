@@ -1,19 +1,22 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Webhooks.DeadLetters;
+using Webhooks.Delivery;
 
 namespace Webhooks.Diagnostics;
 
 /// <summary>
-/// Feeds the queue gauges of <see cref="WebhooksMetrics"/>: every <see cref="Interval"/> it reads queue depths and
+/// Feeds the gauges of <see cref="WebhooksMetrics"/>: every <see cref="Interval"/> it reads queue depths and
 /// oldest ages with <see cref="DeadLetterStore.QueueStatsAsync"/> (metadata and one peek per queue; it receives
-/// nothing, so it never hides messages). Failures are logged and retried at the next tick.
+/// nothing, so it never hides messages) and, when the delivery engine runs in this process, the number of paused
+/// targets. Failures are logged and retried at the next tick.
 /// </summary>
 public sealed class QueueMetricsSampler(
     DeadLetterStore store,
     WebhooksMetrics metrics,
     TimeProvider timeProvider,
-    ILogger<QueueMetricsSampler> logger) : BackgroundService
+    ILogger<QueueMetricsSampler> logger,
+    TargetPauseRegistry? pauses = null) : BackgroundService
 {
     /// <summary>Time between samples. Default 30 s.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(30);
@@ -21,6 +24,11 @@ public sealed class QueueMetricsSampler(
     /// <summary>Takes one sample now; false when Storage could not be read.</summary>
     public async Task<bool> SampleOnceAsync(CancellationToken cancellationToken = default)
     {
+        if (pauses is not null)
+        {
+            metrics.SetPausedTargets(pauses.Snapshot().Count);
+        }
+
         try
         {
             var stats = await store.QueueStatsAsync(cancellationToken).ConfigureAwait(false);

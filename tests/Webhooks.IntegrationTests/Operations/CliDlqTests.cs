@@ -140,6 +140,23 @@ public sealed class CliDlqTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_WithoutOut_StreamsJsonLinesToStdout()
+    {
+        await _harness.DeliverOnceAsync("m1", "members");
+        await _harness.PoisonAsync("raw é text");
+
+        var run = await Dlq("export", "--error-code", "userEmailConflict");
+        var poisoned = await Dlq("export", "--poisoned");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        var line = Assert.Single(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var json = JsonDocument.Parse(line);
+        Assert.Equal("m1", json.RootElement.GetProperty("id").GetString());
+        using var raw = JsonDocument.Parse(poisoned.Out);
+        Assert.Equal("raw é text", raw.RootElement.GetProperty("record").GetProperty("rawMessage").GetString());
+    }
+
+    [Fact]
     public async Task Replay_DryRun_PrintsWhatWouldMove_AndMovesNothing()
     {
         await _harness.DeliverOnceAsync("m1", "members");

@@ -24,9 +24,8 @@ internal static class ExportCommand
             int count;
             if (file is null)
             {
-                using var stdout = new MemoryStream();
+                await using var stdout = new TextWriterStream(context.Out);
                 count = await store.ExportAsync(stdout, filter, cancellationToken: cancellationToken);
-                await context.Out.WriteAsync(System.Text.Encoding.UTF8.GetString(stdout.ToArray()));
                 return count == 0 ? ExitCodes.NothingMatched : ExitCodes.Ok;
             }
 

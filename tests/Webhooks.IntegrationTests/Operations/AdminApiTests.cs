@@ -1,9 +1,12 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Delivery;
 using Webhooks.IntegrationTests.Hosting;
 using Webhooks.Testing.Azurite;
+using Webhooks.Testing.Targets;
 
 namespace Webhooks.IntegrationTests.Operations;
 
@@ -19,7 +22,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _harness = await OperationsHarness.StartAsync(azurite, "admin");
-        var settings = OperationsHarness.Settings(azurite, _harness.Target, _harness.Names);
+        var settings = _harness.AppSettings;
         settings["Webhooks:Admin:ApiKeys:0"] = AdminKey;
         _host = new WebhooksHostFactory(settings);
         _client = _host.CreateClient();
@@ -94,7 +97,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Replay_DryRunMovesNothing_ThenReplayDelivers()
     {
         await _harness.DeliverOnceAsync("m1", "members");
-        _harness.Target.Answer("/members", 200);
+        _harness.Members.Default = TargetReply.Of(200);
 
         using var dryRun = await Send(HttpMethod.Post, "deadletters/replay", """{"all":true,"source":"members","dryRun":true}""");
         var stillThere = await _harness.CountAsync(_harness.Queues.DeadLetter);
@@ -196,7 +199,34 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.False(body.RootElement.GetProperty("resumed").GetBoolean());
     }
 
-    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? body = null, string key = AdminKey)
+    [Fact]
+    public async Task PausedTargets_AreListed_AndResumedByTheOperator()
+    {
+        // The delivery engine registered in the host, as the lead's wiring will do; its worker stays disabled.
+        await using var host = _host.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddWebhookDelivery()));
+        using var client = host.CreateClient();
+        var pauses = host.Services.GetRequiredService<TargetPauseRegistry>();
+        pauses.Pause("members", "401 from the target", 401);
+
+        using var listed = await Send(HttpMethod.Get, "targets", client: client);
+        using var resumed = await Send(HttpMethod.Post, "targets/members/resume", client: client);
+
+        using (var body = await Json(listed))
+        {
+            var paused = Assert.Single(body.RootElement.GetProperty("paused").EnumerateArray());
+            Assert.Equal("members", paused.GetProperty("source").GetString());
+            Assert.Equal(401, paused.GetProperty("status").GetInt32());
+        }
+
+        using (var body = await Json(resumed))
+        {
+            Assert.True(body.RootElement.GetProperty("resumed").GetBoolean());
+        }
+
+        Assert.False(pauses.IsPaused("members"));
+    }
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? body = null, string key = AdminKey, HttpClient? client = null)
     {
         using var request = new HttpRequestMessage(method, "/api/admin/" + path);
         request.Headers.Add("x-api-key", key);
@@ -205,7 +235,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
 
-        return await _client.SendAsync(request);
+        return await (client ?? _client).SendAsync(request);
     }
 
     private static async Task<JsonDocument> Json(HttpResponseMessage response) =>

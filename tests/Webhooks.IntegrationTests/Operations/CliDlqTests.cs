@@ -3,6 +3,7 @@ using Webhooks.Cli;
 using Webhooks.Delivery;
 using Webhooks.Envelopes;
 using Webhooks.Testing.Azurite;
+using Webhooks.Testing.Targets;
 
 namespace Webhooks.IntegrationTests.Operations;
 
@@ -175,7 +176,7 @@ public sealed class CliDlqTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         await _harness.DeliverOnceAsync("m1", "members");
         await _harness.DeliverOnceAsync("o1", "orders");
-        _harness.Target.Answer("/members", 200);
+        _harness.Members.Default = TargetReply.Of(200);
 
         var run = await Dlq("replay", "m1", "--rate", "20");
 

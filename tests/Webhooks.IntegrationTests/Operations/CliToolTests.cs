@@ -18,7 +18,7 @@ public sealed class CliToolTests(AzuriteFixture azurite) : IAsyncLifetime
     {
         _harness = await OperationsHarness.StartAsync(azurite, "clitool");
         _localSettings = Path.Combine(Path.GetTempPath(), $"local.settings.{Guid.NewGuid():N}.json");
-        var values = OperationsHarness.Settings(azurite, _harness.Target, _harness.Names).ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        var values = _harness.AppSettings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
         await File.WriteAllTextAsync(_localSettings, JsonSerializer.Serialize(new Dictionary<string, object> { ["IsEncrypted"] = false, ["Values"] = values }));
     }
 
@@ -134,7 +134,7 @@ public sealed class CliToolTests(AzuriteFixture azurite) : IAsyncLifetime
     [InlineData("orders")]
     public async Task Send_SignsWithTheSourcesScheme_AndTheRealHostQueuesIt(string source)
     {
-        await using var host = new WebhooksHostFactory(OperationsHarness.Settings(azurite, _harness.Target, _harness.Names));
+        await using var host = new WebhooksHostFactory(_harness.AppSettings);
         var payload = await WritePayloadAsync("{\"type\":\"member.created\",\"id\":42}");
         try
         {
@@ -158,7 +158,7 @@ public sealed class CliToolTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task Send_WithAWrongSecret_PrintsTheProblem_ExitCode1()
     {
-        await using var host = new WebhooksHostFactory(OperationsHarness.Settings(azurite, _harness.Target, _harness.Names));
+        await using var host = new WebhooksHostFactory(_harness.AppSettings);
         var payload = await WritePayloadAsync("{\"type\":\"member.created\"}");
         try
         {

@@ -4,6 +4,7 @@ using Webhooks.DeadLetters;
 using Webhooks.Delivery;
 using Webhooks.Envelopes;
 using Webhooks.Testing.Azurite;
+using Webhooks.Testing.Targets;
 
 namespace Webhooks.IntegrationTests.Operations;
 
@@ -64,7 +65,7 @@ public sealed class DeadLetterStoreAzuriteTests(AzuriteFixture azurite) : IAsync
     public async Task Replay_PutsTheDeliveryBackWithAttemptsReset_AndTheProcessorDeliversIt()
     {
         await _harness.DeliverOnceAsync("m1", "members");
-        _harness.Target.Answer("/members", 200);
+        _harness.Members.Default = TargetReply.Of(200);
 
         var result = await _harness.CreateStore().ReplayAsync(DeadLetterSelection.ByIds("m1"));
 
@@ -81,7 +82,7 @@ public sealed class DeadLetterStoreAzuriteTests(AzuriteFixture azurite) : IAsync
         var outcomes = await _harness.ProcessPendingAsync();
 
         Assert.Equal(DeliveryOutcomeKind.Delivered, Assert.Single(outcomes).Kind);
-        Assert.Equal(["m1", "m1"], _harness.Target.Calls.Select(c => c.IdempotencyKey));
+        Assert.Equal(["m1", "m1"], _harness.Members.Requests.Select(r => r.Header("Idempotency-Key")));
         Assert.Equal(0, await _harness.CountAsync(_harness.Queues.Deliveries));
     }
 
@@ -129,7 +130,7 @@ public sealed class DeadLetterStoreAzuriteTests(AzuriteFixture azurite) : IAsync
         var poisoned = await store.ListAsync(new DeadLetterFilter { PoisonedOnly = true });
         var parsed = poisoned.Items.Single(i => i.Id == "p1");
         var raw = poisoned.Items.Single(i => i.Id != "p1");
-        _harness.Target.Answer("/members", 200);
+        _harness.Members.Default = TargetReply.Of(200);
         var replay = await store.ReplayAsync(DeadLetterSelection.ByIds("p1"));
 
         Assert.Equal(2, poisoned.Total);

@@ -9,22 +9,33 @@ using Webhooks.Envelopes;
 using Webhooks.Storage;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
+using Webhooks.Testing.Targets;
 
 namespace Webhooks.IntegrationTests.Operations;
 
 /// <summary>
-/// Real Azurite queues (unique names per test class), a real loopback target, and the real delivery engine
+/// Real Azurite queues (unique names per test), real loopback targets, and the real delivery engine
 /// (<see cref="DeliveryProcessor"/> from <c>AddWebhookDelivery</c>) that writes the dead-letter records the
-/// operations code reads. Sources: <c>members</c> (target answers seed 004's 409) and <c>orders</c> (seed 002's 422).
+/// operations code reads. Sources: <c>members</c> (its target answers seed 004's 409) and <c>orders</c> (seed 002's 422).
 /// </summary>
 public sealed class OperationsHarness : IAsyncDisposable
 {
+    /// <summary>Seed 004's 409 answer.</summary>
+    public const string Seed004Conflict =
+        "{\"timestamp\":\"2026-01-01T10:00:00.000+0000\",\"path\":\"/api/v2/accounts\",\"status\":409,\"error\":\"Conflict\"," +
+        "\"errorCode\":\"userEmailConflict\",\"message\":\"The email is already used within your gym or chain\",\"metadata\":{\"entity\":\"ACCOUNT\"}}";
+
+    /// <summary>Seed 002's 422 answer.</summary>
+    public const string Seed002Invalid =
+        "{\"message\":\"The given data was invalid.\",\"errors\":{\"email\":[\"The email field is required.\"],\"amount\":[\"The amount must be greater than 0.\"]}}";
+
     private readonly ServiceProvider _services;
 
-    private OperationsHarness(AzuriteFixture azurite, LoopbackTarget target, ServiceProvider services, QueueNamesOptions names)
+    private OperationsHarness(AzuriteFixture azurite, ScriptedTarget members, ScriptedTarget orders, ServiceProvider services, QueueNamesOptions names)
     {
         Azurite = azurite;
-        Target = target;
+        Members = members;
+        Orders = orders;
         _services = services;
         Names = names;
         Queues = services.GetRequiredService<WebhookQueues>();
@@ -33,7 +44,11 @@ public sealed class OperationsHarness : IAsyncDisposable
 
     public AzuriteFixture Azurite { get; }
 
-    public LoopbackTarget Target { get; }
+    /// <summary>The <c>members</c> source's target: 409 with seed 004's body until told otherwise.</summary>
+    public ScriptedTarget Members { get; }
+
+    /// <summary>The <c>orders</c> source's target: 422 with seed 002's body.</summary>
+    public ScriptedTarget Orders { get; }
 
     public QueueNamesOptions Names { get; }
 
@@ -47,11 +62,12 @@ public sealed class OperationsHarness : IAsyncDisposable
 
     public static async Task<OperationsHarness> StartAsync(AzuriteFixture azurite, string prefix)
     {
-        var target = await LoopbackTarget.StartAsync();
-        target.Answer("/members", 409, LoopbackTarget.Seed004Conflict);
-        target.Answer("/orders", 422, LoopbackTarget.Seed002Invalid);
+        var members = await ScriptedTarget.StartAsync();
+        members.Default = TargetReply.Json(409, Seed004Conflict);
+        var orders = await ScriptedTarget.StartAsync();
+        orders.Default = TargetReply.Json(422, Seed002Invalid);
         var names = new QueueNamesOptions { Deliveries = UniqueNames.Queue(prefix), DeadLetter = UniqueNames.Queue(prefix + "-dlq") };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(azurite, target, names)).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(azurite, members, orders, names)).Build();
         var services = new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<IConfiguration>(configuration);
@@ -59,13 +75,16 @@ public sealed class OperationsHarness : IAsyncDisposable
         services.AddWebhookStorage(configuration);
         services.AddWebhookDelivery();
         var provider = services.BuildServiceProvider();
-        var harness = new OperationsHarness(azurite, target, provider, names);
+        var harness = new OperationsHarness(azurite, members, orders, provider, names);
         await harness.Queues.EnsureCreatedAsync();
         return harness;
     }
 
+    /// <summary>This harness's settings (for the real host and for --config files).</summary>
+    public Dictionary<string, string?> AppSettings => Settings(Azurite, Members, Orders, Names);
+
     /// <summary>The app settings these queues and sources use (for the real host and for --config files).</summary>
-    public static Dictionary<string, string?> Settings(AzuriteFixture azurite, LoopbackTarget target, QueueNamesOptions names) => new()
+    public static Dictionary<string, string?> Settings(AzuriteFixture azurite, ScriptedTarget members, ScriptedTarget orders, QueueNamesOptions names) => new()
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["Webhooks:Queues:Deliveries"] = names.Deliveries,
@@ -74,10 +93,10 @@ public sealed class OperationsHarness : IAsyncDisposable
         ["Webhooks:Delivery:AllowPrivateNetworkTargets"] = "true",
         ["Webhooks:Sources:members:Verification"] = "standard-webhooks",
         ["Webhooks:Sources:members:Secrets:0"] = "whsec_bWVtYmVycy1zZWNyZXQtZm9yLXRlc3RzLTAxMjM0NTY3",
-        ["Webhooks:Sources:members:Target:Url"] = target.UrlFor("/members").ToString(),
+        ["Webhooks:Sources:members:Target:Url"] = members.Url.ToString(),
         ["Webhooks:Sources:orders:Verification"] = "github",
         ["Webhooks:Sources:orders:Secrets:0"] = "orders-github-secret",
-        ["Webhooks:Sources:orders:Target:Url"] = target.UrlFor("/orders").ToString(),
+        ["Webhooks:Sources:orders:Target:Url"] = orders.Url.ToString(),
     };
 
     public DeadLetterStore CreateStore(TimeProvider? time = null) => new(Queues, time ?? TimeProvider.System);
@@ -134,6 +153,7 @@ public sealed class OperationsHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        await Target.DisposeAsync();
+        await Members.DisposeAsync();
+        await Orders.DisposeAsync();
     }
 }

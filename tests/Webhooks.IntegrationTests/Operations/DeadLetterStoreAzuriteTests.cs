@@ -87,6 +87,21 @@ public sealed class DeadLetterStoreAzuriteTests(AzuriteFixture azurite) : IAsync
     }
 
     [Fact]
+    public async Task Replay_WithARate_SpacesTheMessages()
+    {
+        await _harness.DeliverOnceAsync("m1", "members");
+        await _harness.DeliverOnceAsync("m2", "members");
+        await _harness.DeliverOnceAsync("m3", "members");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await _harness.CreateStore().ReplayAsync(DeadLetterSelection.Matching(DeadLetterFilter.None), new ReplayOptions { RatePerSecond = 4 });
+
+        Assert.Equal(3, result.Replayed);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(450), $"3 messages at 4/s took only {clock.Elapsed}.");
+        Assert.Equal(3, await _harness.CountAsync(_harness.Queues.Deliveries));
+    }
+
+    [Fact]
     public async Task Replay_DryRun_MovesNothing()
     {
         await _harness.DeliverOnceAsync("m1", "members");

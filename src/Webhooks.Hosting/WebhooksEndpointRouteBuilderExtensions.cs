@@ -15,6 +15,7 @@ public static class WebhooksEndpointRouteBuilderExtensions
         // Every method reaches intake, so a wrong one gets our documented 405 with a problem body.
         api.Map("/webhooks/{source}", (HttpContext context, string source) => HttpIntake.HandleAsync(context, source));
         api.MapGet("/health", HttpHealth.HandleAsync);
+        api.Map("/admin/{**path}", (HttpContext httpContext, string? path) => HttpAdmin.HandleAsync(httpContext, path ?? string.Empty));
         return endpoints;
     }
 }

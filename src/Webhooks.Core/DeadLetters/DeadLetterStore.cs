@@ -222,7 +222,7 @@ public sealed class DeadLetterStore
 
         try
         {
-            var replacement = ReplayEnvelope.From(entry.Record.Envelope!);
+            var replacement = ReplayEnvelope.From(entry.Record.Envelope!, _timeProvider.GetUtcNow());
             await _deliveries.SendMessageAsync(EnvelopeSerializer.Serialize(replacement), null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex)

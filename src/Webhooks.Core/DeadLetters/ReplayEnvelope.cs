@@ -7,14 +7,15 @@ internal static class ReplayEnvelope
 {
     /// <summary>
     /// A copy of <paramref name="original"/> (through the serializer, so no field is dropped) with the same delivery
-    /// id, attempts reset and the replay counted.
+    /// id, attempts reset, the replay counted, and the retry window restarted at <paramref name="now"/>.
     /// </summary>
-    public static DeliveryEnvelope From(DeliveryEnvelope original)
+    public static DeliveryEnvelope From(DeliveryEnvelope original, DateTimeOffset now)
     {
         var copy = EnvelopeSerializer.Deserialize(EnvelopeSerializer.Serialize(original));
         copy.Attempt = 0;
         copy.Attempts = [];
         copy.ReplayCount = original.ReplayCount + 1;
+        copy.ReplayedAt = now;
         return copy;
     }
 }

@@ -48,6 +48,23 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(401, problem.RootElement.GetProperty("status").GetInt32());
     }
 
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("not-the-admin-key", HttpStatusCode.Forbidden)]
+    [InlineData(AdminKey, HttpStatusCode.OK)]
+    public async Task ManagePrefix_TheFunctionsAppsAdminRoute_AnswersLikeAdmin(string? key, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/manage/queues");
+        if (key is not null)
+        {
+            request.Headers.Add("x-api-key", key);
+        }
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
     [Fact]
     public async Task WithAWrongKey_Returns403MissingPermission()
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Webhooks.Diagnostics;
 using Webhooks.Intake;
 using Webhooks.Problems;
 
@@ -65,6 +66,9 @@ public static class HttpIntake
             response = ProblemResponses.Create(httpContext, 500, "An unexpected error occurred. Quote the traceId when reporting it.", traceId);
         }
 
+        // Unknown sources share one tag value, so a URL scanner cannot grow the metric's cardinality.
+        services.GetService<WebhooksMetrics>()?.RecordIntakeRequest(
+            response is { Status: 404, ErrorCode: ErrorCodes.NotFound } ? null : source, response.Status);
         await ResponseWriter.WriteAsync(httpContext, response);
     }
 }

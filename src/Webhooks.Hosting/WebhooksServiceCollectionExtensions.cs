@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
+using Webhooks.DeadLetters;
+using Webhooks.Diagnostics;
 using Webhooks.Delivery;
 using Webhooks.Intake;
 using Webhooks.Intake.Handshakes;
@@ -46,6 +48,10 @@ public static class WebhooksServiceCollectionExtensions
         // when Webhooks:Delivery:Enabled is false.
         services.AddWebhookDelivery();
         services.AddSingleton<IHealthContributor, PausedTargetsHealth>();
+
+        // Operations: the dead-letter store behind the admin API, and the "Webhooks" meter.
+        services.AddWebhookDeadLetters();
+        services.AddWebhookMetrics();
         return services;
     }
 }

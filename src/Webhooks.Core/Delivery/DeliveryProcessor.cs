@@ -3,6 +3,7 @@ using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
+using Webhooks.Diagnostics;
 using Webhooks.Envelopes;
 using Webhooks.Storage;
 
@@ -38,6 +39,7 @@ public sealed class DeliveryProcessor
     private readonly IOptions<WebhooksOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<DeliveryProcessor> _logger;
+    private readonly WebhooksMetrics? _metrics;
 
     /// <summary>Creates the processor.</summary>
     public DeliveryProcessor(
@@ -48,8 +50,10 @@ public sealed class DeliveryProcessor
         TargetPauseRegistry pauses,
         IOptions<WebhooksOptions> options,
         TimeProvider timeProvider,
-        ILogger<DeliveryProcessor> logger)
+        ILogger<DeliveryProcessor> logger,
+        WebhooksMetrics? metrics = null)
     {
+        _metrics = metrics;
         _queues = queues;
         _targets = targets;
         _guard = guard;
@@ -73,6 +77,7 @@ public sealed class DeliveryProcessor
         ArgumentNullException.ThrowIfNull(message);
         var verdict = await DecideAsync(message.Body.ToMemory(), () => message.MessageText, queue.Name, cancellationToken).ConfigureAwait(false);
         using var scope = BeginScope(verdict.Outcome, queue.Name);
+        Record(verdict.Outcome);
 
         switch (verdict.Outcome.Kind)
         {
@@ -107,6 +112,7 @@ public sealed class DeliveryProcessor
         var queue = _queues.Deliveries;
         var verdict = await DecideAsync(body, () => Convert.ToBase64String(body.Span), queue.Name, cancellationToken).ConfigureAwait(false);
         using var scope = BeginScope(verdict.Outcome, queue.Name);
+        Record(verdict.Outcome);
 
         switch (verdict.Outcome.Kind)
         {
@@ -178,8 +184,10 @@ public sealed class DeliveryProcessor
         var delivery = _options.Value.Delivery;
         var attempt = envelope.Attempt + 1;
         var call = await _targets.SendAsync(envelope, source, cancellationToken).ConfigureAwait(false);
+        _metrics?.RecordDeliveryAttempt(envelope.Source, call.Status, call.Duration);
 
-        var age = Now - envelope.ReceivedAt;
+        // A replay restarts the retry window; the original receipt time stays as it was.
+        var age = Now - (envelope.ReplayedAt ?? envelope.ReceivedAt);
         var arguments = call.Status is { } status
             ? DeliveryClassificationArguments.ForStatus(status, attempt, age < TimeSpan.Zero ? TimeSpan.Zero : age, call.RetryAfter)
             : DeliveryClassificationArguments.ForFailure(call.Failure, attempt, age < TimeSpan.Zero ? TimeSpan.Zero : age);
@@ -305,6 +313,16 @@ public sealed class DeliveryProcessor
         _logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = outcome.DeliveryId, ["Source"] = outcome.Source, ["Queue"] = queue });
 
     private DateTimeOffset Now => _timeProvider.GetUtcNow();
+
+    private void Record(DeliveryOutcome outcome) => _metrics?.RecordDelivery(
+        outcome.Source ?? "(unknown)",
+        outcome.Kind switch
+        {
+            DeliveryOutcomeKind.Delivered => DeliveryAttemptOutcomes.Done,
+            DeliveryOutcomeKind.Requeued => DeliveryAttemptOutcomes.Requeue,
+            DeliveryOutcomeKind.Held => DeliveryAttemptOutcomes.Held,
+            _ => DeliveryAttemptOutcomes.DeadLetter,
+        });
 
     // The attempt history is ours to trim; the rest of the envelope fitted when it arrived.
     private static byte[] SerializeToFit(DeliveryEnvelope envelope)

@@ -42,6 +42,9 @@ public sealed class DeliveryEnvelope
 
     /// <summary>How many times an operator replayed it from the dead-letter queue.</summary>
     public int ReplayCount { get; set; }
+
+    /// <summary>When it was last replayed; the retry window (<c>MaxAge</c>) restarts here, not at <see cref="ReceivedAt"/>.</summary>
+    public DateTimeOffset? ReplayedAt { get; set; }
 }
 
 /// <summary>A body stored outside the queue message.</summary>

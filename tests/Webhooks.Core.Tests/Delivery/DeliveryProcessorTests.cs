@@ -252,6 +252,20 @@ public class DeliveryProcessorTests
     }
 
     [Fact]
+    public async Task Received_OldButJustReplayed_FailingTransiently_IsRequeuedNotExhausted()
+    {
+        _target.Throw(new HttpRequestException(HttpRequestError.ConnectionError, "refused"));
+        var envelope = Envelope();
+        envelope.ReceivedAt = _time.GetUtcNow() - TimeSpan.FromDays(3);
+        envelope.ReplayedAt = _time.GetUtcNow() - TimeSpan.FromMinutes(1);
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(envelope));
+
+        Assert.Equal(DeliveryOutcomeKind.Requeued, outcome.Kind);
+        Assert.Empty(_sent);
+    }
+
+    [Fact]
     public async Task Received_TargetAnswers401_PausesTheTargetAndHoldsTheMessageUntilTheProbe()
     {
         _target.Respond(401, """{"message":"Your API key is wrong."}""");

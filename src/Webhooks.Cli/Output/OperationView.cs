@@ -1,0 +1,36 @@
+using Spectre.Console;
+using Webhooks.DeadLetters;
+
+namespace Webhooks.Cli.Output;
+
+/// <summary>Renders what a replay or purge did.</summary>
+internal static class OperationView
+{
+    public static void RenderReplay(IAnsiConsole console, ReplayResult result)
+    {
+        if (result.Items.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("Id", "Source", "Outcome", "Detail");
+            foreach (var item in result.Items)
+            {
+                table.AddRow(new Text(item.Id + (item.Poisoned ? " [poisoned]" : string.Empty)), new Text(item.Source ?? "-"), new Text(item.Outcome), new Text(item.Detail ?? string.Empty));
+            }
+
+            console.Write(table);
+        }
+
+        console.WriteLine(result.DryRun
+            ? $"Dry run: {result.Items.Count(i => i.Outcome == ReplayOutcomes.WouldReplay)} of {result.Matched} matching entries would be replayed; nothing was moved."
+            : $"Replayed {result.Replayed} of {result.Matched} matching entries ({result.Failed} failed or skipped, {result.RecordsKept} queued but not removed).");
+    }
+
+    public static void RenderPurge(IAnsiConsole console, PurgeResult result)
+    {
+        foreach (var failure in result.Failures)
+        {
+            console.WriteLine($"not deleted: {failure.Id}: {failure.Detail}");
+        }
+
+        console.WriteLine($"Deleted {result.Deleted} of {result.Matched} matching entries.");
+    }
+}

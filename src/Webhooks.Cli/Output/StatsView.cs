@@ -1,0 +1,44 @@
+using System.Globalization;
+using Spectre.Console;
+using Webhooks.DeadLetters;
+
+namespace Webhooks.Cli.Output;
+
+/// <summary>Renders dead-letter counts and queue depths.</summary>
+internal static class StatsView
+{
+    public static void RenderStats(IAnsiConsole console, DeadLetterStats stats)
+    {
+        console.WriteLine($"{stats.Total} entries ({stats.Poisoned} poisoned by the host); oldest {TextFormat.Time(stats.Oldest)} ({TextFormat.Age(stats.OldestAge)} ago).");
+        var grid = new Grid().AddColumns(4);
+        grid.AddRow(Counts("Source", stats.BySource), Counts("Reason", stats.ByReason), Counts("Status", stats.ByStatus), Counts("Error code", stats.ByErrorCode));
+        console.Write(grid);
+    }
+
+    public static void RenderQueues(IAnsiConsole console, IReadOnlyList<QueueStats> queues)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("Queue", "Role", "Messages (approx.)", "Oldest visible", "Age");
+        foreach (var queue in queues)
+        {
+            table.AddRow(
+                new Text(queue.Name),
+                new Text(queue.Role),
+                new Text(queue.Exists ? queue.ApproximateCount.ToString(CultureInfo.InvariantCulture) : "(no queue)"),
+                new Text(TextFormat.Time(queue.OldestInsertedOn)),
+                new Text(TextFormat.Age(queue.OldestAge)));
+        }
+
+        console.Write(table);
+    }
+
+    private static Table Counts(string title, IReadOnlyDictionary<string, int> counts)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumn(title).AddColumn(new TableColumn("Count").RightAligned());
+        foreach (var (key, count) in counts)
+        {
+            table.AddRow(new Text(key), new Text(count.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return table;
+    }
+}

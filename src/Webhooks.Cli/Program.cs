@@ -1,0 +1,3 @@
+using Webhooks.Cli;
+
+return await WebhooksCli.RunAsync(args, CliContext.FromProcess());

@@ -1,0 +1,274 @@
+using System.Text.Json;
+using Azure;
+using Webhooks.Configuration;
+using Webhooks.Envelopes;
+using Webhooks.Storage;
+
+namespace Webhooks.DeadLetters;
+
+/// <summary>
+/// The one engine API for inspecting and operating the dead-letter queue and the host's poison queue
+/// (<c>&lt;deliveries&gt;-poison</c>): list, show, stats, export, replay, purge, and queue depths. The CLI and the
+/// admin API are thin presenters over it.
+/// </summary>
+/// <remarks>
+/// A Storage queue can be listed only by receiving its messages. Every operation but <see cref="QueueStatsAsync"/>
+/// therefore receives all messages (hiding each for <see cref="DeadLetterStoreOptions.ScanVisibilityTimeout"/>),
+/// works on them, and releases those it did not consume. Caveat: while a scan runs, a concurrent scan does not see
+/// the messages it holds, and if the process dies mid-scan they stay hidden until that timeout ends. Nothing is
+/// ever lost: a message is deleted only by purge, or by replay after its replacement is safely queued.
+/// </remarks>
+public sealed class DeadLetterStore
+{
+    private readonly QueueClient _deliveries;
+    private readonly QueueClient _deadLetter;
+    private readonly QueueClient _poison;
+    private readonly TimeProvider _timeProvider;
+    private readonly DeadLetterStoreOptions _options;
+
+    /// <summary>Creates a store over the three queues.</summary>
+    /// <param name="deliveries">Where replayed deliveries are queued.</param>
+    /// <param name="deadLetter">The dead-letter queue the worker writes records to.</param>
+    /// <param name="poison">The Functions host's poison queue for <paramref name="deliveries"/>.</param>
+    /// <param name="timeProvider">Where time comes from (ages, rate limiting).</param>
+    /// <param name="options">Scan settings; defaults when null.</param>
+    public DeadLetterStore(QueueClient deliveries, QueueClient deadLetter, QueueClient poison, TimeProvider timeProvider, DeadLetterStoreOptions? options = null)
+    {
+        _deliveries = deliveries;
+        _deadLetter = deadLetter;
+        _poison = poison;
+        _timeProvider = timeProvider;
+        _options = options ?? new DeadLetterStoreOptions();
+    }
+
+    /// <summary>Creates a store over the app's queues (deliveries, dead-letter, deliveries' poison queue).</summary>
+    public DeadLetterStore(WebhookQueues queues, TimeProvider timeProvider, DeadLetterStoreOptions? options = null)
+        : this(queues.Deliveries, queues.DeadLetter, queues.DeliveriesPoison, timeProvider, options)
+    {
+    }
+
+    /// <summary>Creates a store over the configured queues of one account (the CLI's way in).</summary>
+    public static DeadLetterStore Create(QueueServiceClient service, QueueNamesOptions names, TimeProvider? timeProvider = null, DeadLetterStoreOptions? options = null) =>
+        new(new WebhookQueues(service, names), timeProvider ?? TimeProvider.System, options);
+
+    /// <summary>Matching entries, newest first, one page of them.</summary>
+    /// <param name="filter">Criteria; null matches everything.</param>
+    /// <param name="skip">Matching entries to skip.</param>
+    /// <param name="take">Page size (1 to 1000).</param>
+    /// <param name="cancellationToken">Cancels the scan; held messages are still released.</param>
+    public async Task<DeadLetterPage> ListAsync(DeadLetterFilter? filter = null, int skip = 0, int take = 50, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(take, 1000);
+        filter ??= DeadLetterFilter.None;
+        await using var snapshot = await ScanAsync(filter, null, cancellationToken).ConfigureAwait(false);
+        var matching = snapshot.Entries.Select(e => e.Entry).Where(filter.Matches).ToList();
+        return new DeadLetterPage(matching.Count, skip, take, [.. matching.Skip(skip).Take(take)]);
+    }
+
+    /// <summary>The entry with this delivery id or queue message id (the newest, if a delivery was dead-lettered twice); null when none.</summary>
+    public async Task<DeadLetterEntry?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        await using var snapshot = await ScanAsync(DeadLetterFilter.None, null, cancellationToken).ConfigureAwait(false);
+        var selection = DeadLetterSelection.ByIds(id);
+        return snapshot.Entries.Select(e => e.Entry).FirstOrDefault(selection.Matches);
+    }
+
+    /// <summary>Counts by source, reason, status and error code, and the oldest entry's age.</summary>
+    public async Task<DeadLetterStats> StatsAsync(DeadLetterFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        filter ??= DeadLetterFilter.None;
+        await using var snapshot = await ScanAsync(filter, null, cancellationToken).ConfigureAwait(false);
+        var entries = snapshot.Entries.Select(e => e.Entry).Where(filter.Matches).ToList();
+        var oldest = entries.Count == 0 ? (DateTimeOffset?)null : entries.Min(e => e.DeadLetteredAt);
+        return new DeadLetterStats
+        {
+            Total = entries.Count,
+            Poisoned = entries.Count(e => e.Poisoned),
+            BySource = CountBy(entries, e => e.Source ?? "(unknown)"),
+            ByReason = CountBy(entries, e => e.Reason),
+            ByStatus = CountBy(entries, e => e.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"),
+            ByErrorCode = CountBy(entries, e => e.ErrorCode ?? "none"),
+            Oldest = oldest,
+            OldestAge = oldest is null ? null : _timeProvider.GetUtcNow() - oldest.Value,
+        };
+    }
+
+    /// <summary>Writes every matching entry, full record included, as one JSON object per line (JSONL), newest first.</summary>
+    /// <returns>How many entries were written.</returns>
+    public async Task<int> ExportAsync(Stream destination, DeadLetterFilter? filter = null, IProgress<DeadLetterProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        filter ??= DeadLetterFilter.None;
+        await using var snapshot = await ScanAsync(filter, progress, cancellationToken).ConfigureAwait(false);
+        var entries = snapshot.Entries.Select(e => e.Entry).Where(filter.Matches).ToList();
+        var written = 0;
+        foreach (var entry in entries)
+        {
+            await JsonSerializer.SerializeAsync(destination, entry, DeadLetterJsonContext.Default.DeadLetterEntry, cancellationToken).ConfigureAwait(false);
+            destination.WriteByte((byte)'\n');
+            written++;
+            progress?.Report(new DeadLetterProgress("export", written, entries.Count));
+        }
+
+        await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return written;
+    }
+
+    /// <summary>
+    /// Puts selected entries back on the deliveries queue: same delivery id, attempts reset (<c>Attempt = 0</c>,
+    /// <c>Attempts</c> cleared), <c>ReplayCount + 1</c>, never expiring. An entry is deleted only after its
+    /// replacement was queued; if that delete fails the outcome says so and the entry stays.
+    /// </summary>
+    public async Task<ReplayResult> ReplayAsync(DeadLetterSelection selection, ReplayOptions? options = null, IProgress<DeadLetterProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        selection.EnsureBounded();
+        options ??= new ReplayOptions();
+        await using var snapshot = await ScanAsync(selection.Filter, progress, cancellationToken).ConfigureAwait(false);
+        var selected = snapshot.Entries.Where(e => selection.Matches(e.Entry)).ToList();
+        var pacer = new ReplayPacer(options.RatePerSecond, _timeProvider);
+        var items = new List<ReplayItem>(selected.Count);
+        foreach (var (entry, scan) in selected)
+        {
+            ReplayItem item;
+            if (entry.Record.Envelope is null)
+            {
+                item = Item(entry, ReplayOutcomes.Skipped, "The message holds no readable envelope; inspect it with show or export, then purge it.");
+            }
+            else if (options.DryRun)
+            {
+                item = Item(entry, ReplayOutcomes.WouldReplay);
+            }
+            else
+            {
+                await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+                item = await ReplayOneAsync(entry, scan, cancellationToken).ConfigureAwait(false);
+            }
+
+            items.Add(item);
+            progress?.Report(new DeadLetterProgress("replay", items.Count, selected.Count));
+        }
+
+        return new ReplayResult(options.DryRun, items);
+    }
+
+    /// <summary>Deletes the selected entries.</summary>
+    public async Task<PurgeResult> PurgeAsync(DeadLetterSelection selection, IProgress<DeadLetterProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        selection.EnsureBounded();
+        await using var snapshot = await ScanAsync(selection.Filter, progress, cancellationToken).ConfigureAwait(false);
+        var selected = snapshot.Entries.Where(e => selection.Matches(e.Entry)).ToList();
+        var failures = new List<ReplayItem>();
+        var done = 0;
+        foreach (var (entry, scan) in selected)
+        {
+            try
+            {
+                await scan.Queue.DeleteMessageAsync(entry.MessageId, scan.PopReceiptOf(entry.MessageId), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex)
+            {
+                failures.Add(Item(entry, ReplayOutcomes.Failed, $"Delete failed ({ex.Status} {ex.ErrorCode}): another reader may have taken it."));
+            }
+
+            scan.Forget(entry.MessageId);
+            done++;
+            progress?.Report(new DeadLetterProgress("purge", done, selected.Count));
+        }
+
+        return new PurgeResult(selected.Count, selected.Count - failures.Count, failures);
+    }
+
+    /// <summary>Deletes every entry matching <paramref name="filter"/>.</summary>
+    public Task<PurgeResult> PurgeAsync(DeadLetterFilter filter, IProgress<DeadLetterProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        PurgeAsync(DeadLetterSelection.Matching(filter), progress, cancellationToken);
+
+    /// <summary>
+    /// Depth (approximate message count) and age of the first visible message for the deliveries, dead-letter and
+    /// poison queues. Reads metadata and peeks one message: receives nothing, hides nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueStats>> QueueStatsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _timeProvider.GetUtcNow();
+        return
+        [
+            await StatsOfAsync(QueueRoles.Deliveries, _deliveries, now, cancellationToken).ConfigureAwait(false),
+            await StatsOfAsync(QueueRoles.DeadLetter, _deadLetter, now, cancellationToken).ConfigureAwait(false),
+            await StatsOfAsync(QueueRoles.Poison, _poison, now, cancellationToken).ConfigureAwait(false),
+        ];
+    }
+
+    private Task<DeadLetterSnapshot> ScanAsync(DeadLetterFilter filter, IProgress<DeadLetterProgress>? progress, CancellationToken cancellationToken) =>
+        DeadLetterSnapshot.TakeAsync(_deadLetter, _poison, _deliveries.Name, filter, _options, _timeProvider.GetUtcNow(), progress, cancellationToken);
+
+    private async Task<ReplayItem> ReplayOneAsync(DeadLetterEntry entry, QueueScan scan, CancellationToken cancellationToken)
+    {
+        // Prove the message is still ours (another reader may have taken it if the scan outlived its visibility)
+        // and keep it hidden for the replay itself; the update returns the pop receipt for the final delete.
+        try
+        {
+            var receipt = await scan.Queue.UpdateMessageAsync(entry.MessageId, scan.PopReceiptOf(entry.MessageId), null, _options.ScanVisibilityTimeout, cancellationToken).ConfigureAwait(false);
+            scan.Renewed(entry.MessageId, receipt.PopReceipt);
+        }
+        catch (RequestFailedException ex)
+        {
+            scan.Forget(entry.MessageId);
+            return Item(entry, ReplayOutcomes.Failed, $"Another reader took or deleted the entry ({ex.Status} {ex.ErrorCode}); nothing was queued.");
+        }
+
+        try
+        {
+            var replacement = ReplayEnvelope.From(entry.Record.Envelope!, _timeProvider.GetUtcNow());
+            await _deliveries.SendMessageAsync(EnvelopeSerializer.Serialize(replacement), null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            return Item(entry, ReplayOutcomes.Failed, $"Queuing the replay failed ({ex.Status} {ex.ErrorCode}: {ex.Message}); the entry is kept.");
+        }
+
+        // The replacement is queued: delete the entry even if the caller cancels now, so the two stay together.
+        try
+        {
+            await scan.Queue.DeleteMessageAsync(entry.MessageId, scan.PopReceiptOf(entry.MessageId), CancellationToken.None).ConfigureAwait(false);
+            scan.Forget(entry.MessageId);
+            return Item(entry, ReplayOutcomes.Replayed);
+        }
+        catch (RequestFailedException ex)
+        {
+            return Item(entry, ReplayOutcomes.RecordKept, $"Queued again, but deleting the entry failed ({ex.Status} {ex.ErrorCode}); replaying it again would deliver twice.");
+        }
+    }
+
+    private static async Task<QueueStats> StatsOfAsync(string role, QueueClient queue, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        QueueProperties properties;
+        try
+        {
+            properties = await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return new QueueStats(role, queue.Name, Exists: false, 0, null);
+        }
+
+        var peeked = await queue.PeekMessagesAsync(1, cancellationToken).ConfigureAwait(false);
+        var inserted = peeked.Count > 0 ? peeked[0].InsertedOn : null;
+        return new QueueStats(role, queue.Name, Exists: true, properties.ApproximateMessagesCount, inserted)
+        {
+            OldestAge = inserted is null ? null : now - inserted.Value,
+        };
+    }
+
+    private static Dictionary<string, int> CountBy(List<DeadLetterEntry> entries, Func<DeadLetterEntry, string> key) =>
+        entries.GroupBy(key, StringComparer.OrdinalIgnoreCase)
+            .OrderByDescending(g => g.Count())
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+
+    private static ReplayItem Item(DeadLetterEntry entry, string outcome, string? detail = null) =>
+        new(entry.Id, entry.MessageId, entry.Source, entry.Poisoned, outcome, detail);
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Webhooks.DeadLetters;
+
+/// <summary>How the store scans queues.</summary>
+public sealed class DeadLetterStoreOptions
+{
+    /// <summary>
+    /// How long a scan hides the messages it received before releasing them. Must outlast the scan itself; while it
+    /// runs, other scans (and the host, for the poison queue) do not see those messages. Default 60 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan ScanVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Most messages one scan holds per queue (bounds memory and time). Default 10,000.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxScanMessages { get; set; } = 10_000;
+
+    /// <summary>Messages released (made visible again) in parallel after a scan. Default 8.</summary>
+    [Range(1, 64)]
+    public int ReleaseConcurrency { get; set; } = 8;
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Webhooks.DeadLetters;
+
+namespace Webhooks.Diagnostics;
+
+/// <summary>
+/// The app's metrics on the <see cref="System.Diagnostics.Metrics"/> meter <c>Webhooks</c>, named after the
+/// OpenTelemetry conventions so any exporter (OpenTelemetry, dotnet-counters, Application Insights) picks them up:
+/// <list type="bullet">
+/// <item><c>webhooks.intake.requests</c> counter {source, status}</item>
+/// <item><c>webhooks.deliveries</c> counter {source, outcome}</item>
+/// <item><c>webhooks.delivery.attempts</c> counter {source, status}</item>
+/// <item><c>webhooks.delivery.duration</c> histogram, seconds {source, status}</item>
+/// <item><c>webhooks.queue.depth</c>, <c>webhooks.queue.oldest_age</c> gauges {queue, role}</item>
+/// <item><c>webhooks.deadletter.depth</c>, <c>webhooks.targets.paused</c> gauges</item>
+/// </list>
+/// The gauges read a cached snapshot (<see cref="UpdateQueueStats"/>, <see cref="SetPausedTargets"/>) so a scrape
+/// never calls Storage. Thread-safe; register one per process.
+/// </summary>
+public sealed class WebhooksMetrics : IDisposable
+{
+    /// <summary>The meter name to listen to or export.</summary>
+    public const string MeterName = "Webhooks";
+
+    /// <summary>The <c>source</c> tag value for requests to a source that is not configured (keeps cardinality bounded).</summary>
+    public const string UnknownSource = "(unknown)";
+
+    private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly Counter<long> _intakeRequests;
+    private readonly Counter<long> _deliveries;
+    private readonly Counter<long> _attempts;
+    private readonly Histogram<double> _duration;
+    private volatile QueueSnapshot _queues = QueueSnapshot.Empty;
+    private int _pausedTargets = -1;
+
+    /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (DI), or on a meter of its own when null.</summary>
+    public WebhooksMetrics(IMeterFactory? meterFactory = null)
+    {
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _intakeRequests = _meter.CreateCounter<long>("webhooks.intake.requests", "{request}", "Requests answered by intake, by source and HTTP status.");
+        _deliveries = _meter.CreateCounter<long>("webhooks.deliveries", "{delivery}", "Queued deliveries processed by the worker, by source and outcome.");
+        _attempts = _meter.CreateCounter<long>("webhooks.delivery.attempts", "{attempt}", "Outbound calls to targets, by source and target status.");
+        _duration = _meter.CreateHistogram(
+            "webhooks.delivery.duration",
+            "s",
+            "Duration of outbound calls to targets.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _meter.CreateObservableGauge("webhooks.queue.depth", ObserveDepths, "{message}", "Approximate messages per queue.");
+        _meter.CreateObservableGauge("webhooks.queue.oldest_age", ObserveOldestAges, "s", "Age of the first visible message per queue.");
+        _meter.CreateObservableGauge("webhooks.deadletter.depth", ObserveDeadLetterDepth, "{message}", "Dead-letter records plus host-poisoned messages.");
+        _meter.CreateObservableGauge("webhooks.targets.paused", ObservePausedTargets, "{target}", "Targets paused after account-level failures (401, 402, 403, 451).");
+    }
+
+    /// <summary>The latest queue statistics given to <see cref="UpdateQueueStats"/> (empty before the first), for health reports.</summary>
+    public IReadOnlyList<QueueStats> LatestQueueStats => _queues.Stats;
+
+    /// <summary>When <see cref="LatestQueueStats"/> was taken; null before the first sample.</summary>
+    public DateTimeOffset? LatestQueueStatsAt => _queues.TakenAt;
+
+    /// <summary>The latest paused-target count given to <see cref="SetPausedTargets"/>; null before the first.</summary>
+    public int? PausedTargets => Volatile.Read(ref _pausedTargets) is var n and >= 0 ? n : null;
+
+    /// <summary>Counts one intake answer. Pass <paramref name="source"/> only for configured sources (null becomes <see cref="UnknownSource"/>).</summary>
+    public void RecordIntakeRequest(string? source, int status) =>
+        _intakeRequests.Add(1, new("source", source ?? UnknownSource), new("status", status));
+
+    /// <summary>
+    /// Counts one processed delivery message by its outcome: <c>done</c>, <c>requeue</c>, <c>deadLetter</c> or
+    /// <c>held</c> (the <see cref="Envelopes.DeliveryAttempt.Outcome"/> vocabulary).
+    /// </summary>
+    public void RecordDelivery(string source, string outcome) =>
+        _deliveries.Add(1, new("source", source), new("outcome", outcome));
+
+    /// <summary>Counts one outbound call and records its duration; <paramref name="status"/> is null when no response arrived (timeout, refused).</summary>
+    public void RecordDeliveryAttempt(string source, int? status, TimeSpan duration)
+    {
+        var tags = status is { } s
+            ? new TagList { { "source", source }, { "status", s } }
+            : new TagList { { "source", source } };
+        _attempts.Add(1, tags);
+        _duration.Record(duration.TotalSeconds, tags);
+    }
+
+    /// <summary>Replaces the queue snapshot the depth and age gauges report (see <see cref="QueueMetricsSampler"/>).</summary>
+    public void UpdateQueueStats(IReadOnlyList<QueueStats> stats, DateTimeOffset takenAt) => _queues = new QueueSnapshot(stats, takenAt);
+
+    /// <summary>Sets how many targets are paused right now.</summary>
+    public void SetPausedTargets(int count) => Volatile.Write(ref _pausedTargets, Math.Max(0, count));
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveDepths() =>
+        _queues.Stats.Where(q => q.Exists).Select(q => new Measurement<long>(q.ApproximateCount, Tags(q)));
+
+    private IEnumerable<Measurement<double>> ObserveOldestAges() =>
+        _queues.Stats.Where(q => q.Exists).Select(q => new Measurement<double>(q.OldestAge?.TotalSeconds ?? 0, Tags(q)));
+
+    private IEnumerable<Measurement<long>> ObserveDeadLetterDepth()
+    {
+        var stats = _queues.Stats;
+        return stats.Count == 0
+            ? []
+            : [new Measurement<long>(stats.Where(q => q.Role is QueueRoles.DeadLetter or QueueRoles.Poison).Sum(q => (long)q.ApproximateCount))];
+    }
+
+    private IEnumerable<Measurement<long>> ObservePausedTargets() =>
+        PausedTargets is { } n ? [new Measurement<long>(n)] : [];
+
+    private static KeyValuePair<string, object?>[] Tags(QueueStats q) => [new("queue", q.Name), new("role", q.Role)];
+
+    private sealed record QueueSnapshot(IReadOnlyList<QueueStats> Stats, DateTimeOffset? TakenAt)
+    {
+        public static QueueSnapshot Empty { get; } = new([], null);
+    }
+}

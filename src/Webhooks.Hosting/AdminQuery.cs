@@ -1,0 +1,82 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Webhooks.DeadLetters;
+
+namespace Webhooks.Hosting;
+
+/// <summary>Reads the admin API's query parameters; every value that cannot be read becomes a field error (400), never a 500.</summary>
+internal sealed class AdminQuery(IQueryCollection query)
+{
+    public const int DefaultTake = 50;
+    public const int MaxTake = 1000;
+
+    public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>source, reason, status, errorCode, from, to, poisoned.</summary>
+    public DeadLetterFilter Filter() => new()
+    {
+        Source = Text("source"),
+        Reason = Text("reason"),
+        Status = Int("status", 100, 599),
+        ErrorCode = Text("errorCode"),
+        From = Time("from"),
+        To = Time("to"),
+        PoisonedOnly = Bool("poisoned") ?? false,
+    };
+
+    public int Skip() => Int("skip", 0, int.MaxValue) ?? 0;
+
+    public int Take() => Int("take", 1, MaxTake) ?? DefaultTake;
+
+    public IReadOnlyList<string> Ids() => [.. query["id"].Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim())];
+
+    public string? Text(string name) => query[name].LastOrDefault() is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    public bool? Bool(string name)
+    {
+        if (Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        Errors[name] = [$"'{name}' must be true or false."];
+        return null;
+    }
+
+    private int? Int(string name, int min, int max)
+    {
+        if (Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        Errors[name] = [$"'{name}' must be a whole number from {min} to {max}."];
+        return null;
+    }
+
+    private DateTimeOffset? Time(string name)
+    {
+        if (Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        {
+            return value;
+        }
+
+        Errors[name] = [$"'{name}' must be an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z."];
+        return null;
+    }
+}

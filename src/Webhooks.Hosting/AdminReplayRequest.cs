@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json;
+using Webhooks.DeadLetters;
+
+namespace Webhooks.Hosting;
+
+/// <summary>
+/// The body of <c>POST /api/admin/deadletters/replay</c>: <c>{"ids":[…]}</c> or <c>{"all":true, "source":…,
+/// "reason":…, "status":…, "errorCode":…, "from":…, "to":…, "poisoned":…}</c>, plus optional <c>"dryRun"</c> and
+/// <c>"rate"</c> (messages per second).
+/// </summary>
+internal sealed class AdminReplayRequest
+{
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public required DeadLetterSelection Selection { get; init; }
+
+    public bool DryRun { get; init; }
+
+    public double? Rate { get; init; }
+
+    /// <summary>Parses the body; returns field errors instead of throwing.</summary>
+    public static AdminReplayRequest? TryParse(ReadOnlySpan<byte> body, out Dictionary<string, string[]> errors)
+    {
+        errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.ToArray());
+        }
+        catch (JsonException)
+        {
+            errors["body"] = ["The body must be a JSON object such as {\"ids\":[\"…\"]} or {\"all\":true}."];
+            return null;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                errors["body"] = ["The body must be a JSON object."];
+                return null;
+            }
+
+            var local = errors;
+            string? Text(string name) => root.TryGetProperty(name, out var p) ? (p.ValueKind == JsonValueKind.String ? p.GetString() : Fail<string>(local, name, "a string")) : null;
+            bool? Flag(string name) => root.TryGetProperty(name, out var p) ? (p.ValueKind is JsonValueKind.True or JsonValueKind.False ? p.GetBoolean() : Fail<bool?>(local, name, "true or false")) : null;
+
+            var ids = new List<string>();
+            if (root.TryGetProperty("ids", out var idsElement))
+            {
+                if (idsElement.ValueKind == JsonValueKind.Array && idsElement.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(e.GetString())))
+                {
+                    ids.AddRange(idsElement.EnumerateArray().Select(e => e.GetString()!));
+                }
+                else
+                {
+                    errors["ids"] = ["'ids' must be an array of non-empty strings."];
+                }
+            }
+
+            int? status = null;
+            if (root.TryGetProperty("status", out var statusElement))
+            {
+                if (statusElement.ValueKind == JsonValueKind.Number && statusElement.TryGetInt32(out var s) && s is >= 100 and <= 599)
+                {
+                    status = s;
+                }
+                else
+                {
+                    errors["status"] = ["'status' must be an HTTP status from 100 to 599."];
+                }
+            }
+
+            double? rate = null;
+            if (root.TryGetProperty("rate", out var rateElement))
+            {
+                if (rateElement.ValueKind == JsonValueKind.Number && rateElement.TryGetDouble(out var r) && r > 0)
+                {
+                    rate = r;
+                }
+                else
+                {
+                    errors["rate"] = ["'rate' must be a positive number of messages per second."];
+                }
+            }
+
+            var filter = new DeadLetterFilter
+            {
+                Source = Text("source"),
+                Reason = Text("reason"),
+                Status = status,
+                ErrorCode = Text("errorCode"),
+                From = ParseTime(Text("from"), "from", errors),
+                To = ParseTime(Text("to"), "to", errors),
+                PoisonedOnly = Flag("poisoned") ?? false,
+            };
+            var all = Flag("all") ?? false;
+            var dryRun = Flag("dryRun") ?? false;
+            if (ids.Count == 0 && !all && !errors.ContainsKey("ids"))
+            {
+                errors["ids"] = ["Name the entries with 'ids', or set 'all': true to replay every entry matching the filters."];
+            }
+
+            return errors.Count > 0
+                ? null
+                : new AdminReplayRequest { Selection = new DeadLetterSelection { Ids = ids, Filter = filter, All = all }, DryRun = dryRun, Rate = rate };
+        }
+    }
+
+    private static T? Fail<T>(Dictionary<string, string[]> errors, string name, string expected)
+    {
+        errors[name] = [$"'{name}' must be {expected}."];
+        return default;
+    }
+
+    private static DateTimeOffset? ParseTime(string? text, string name, Dictionary<string, string[]> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        {
+            return value;
+        }
+
+        errors[name] = [$"'{name}' must be an ISO 8601 date and time."];
+        return null;
+    }
+}

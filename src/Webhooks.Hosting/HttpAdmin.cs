@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Azure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Webhooks.Configuration;
+using Webhooks.DeadLetters;
+using Webhooks.Delivery;
+using Webhooks.Intake;
+using Webhooks.Problems;
+using Webhooks.Storage;
+
+namespace Webhooks.Hosting;
+
+/// <summary>
+/// The admin API under <c>/api/admin/{*path}</c>, a thin presenter over <see cref="DeadLetterStore"/>. Both hosts
+/// call <see cref="HandleAsync"/>: the Kestrel host through <c>MapWebhooks</c>, the Functions app from its HTTP trigger.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item><c>GET deadletters</c> — filters <c>source, reason, status, errorCode, from, to, poisoned</c>; paging <c>skip, take</c>.</item>
+/// <item><c>GET deadletters/{id}</c> — one entry by delivery id or message id, full record.</item>
+/// <item><c>POST deadletters/replay</c> — body <c>{"ids":[…]}</c> or <c>{"all":true, filters…}</c>, <c>dryRun</c>, <c>rate</c>.</item>
+/// <item><c>DELETE deadletters?confirm=true</c> — purge by filters (or <c>id=</c> values).</item>
+/// <item><c>GET queues</c> — depth and oldest age of every queue.</item>
+/// <item><c>GET targets</c>, <c>POST targets/{source}/resume</c> — paused targets of this instance.</item>
+/// </list>
+/// Every request needs an admin key in <c>x-api-key</c> (<c>Webhooks:Admin:ApiKeys</c>): none → 401, another → 403.
+/// Errors are problem bodies written by the same <see cref="ProblemWriter"/> as intake's.
+/// </remarks>
+public static class HttpAdmin
+{
+    private const string JsonContentType = "application/json; charset=utf-8";
+
+    /// <summary>Handles one admin request and writes the full response.</summary>
+    /// <param name="httpContext">The request.</param>
+    /// <param name="path">The part after <c>/api/admin/</c>, e.g. <c>deadletters/replay</c>.</param>
+    public static async Task HandleAsync(HttpContext httpContext, string path)
+    {
+        var services = httpContext.RequestServices;
+        var traceId = Activity.Current?.TraceId.ToString() ?? httpContext.TraceIdentifier;
+        IntakeResponse response;
+        try
+        {
+            var adminKeys = services.GetRequiredService<IOptionsMonitor<WebhooksOptions>>().CurrentValue.Admin.ApiKeys;
+            var denied = AdminAuthorization.Check(httpContext.Request.Headers[AdminAuthorization.HeaderName].ToString(), adminKeys);
+            response = denied is not null
+                ? Problem(httpContext, denied, traceId)
+                : await RouteAsync(httpContext, Segments(path), traceId);
+        }
+        catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)
+        {
+            return; // The caller went away; a scan in progress has released what it held.
+        }
+        catch (RequestFailedException ex)
+        {
+            Logger(services).LogWarning("Admin request could not reach Storage: {Status} {ErrorCode} (trace {TraceId})", ex.Status, ex.ErrorCode, traceId);
+            response = Problem(httpContext, new Problem(503, ErrorCodes.QueueUnavailable, "The storage queues cannot be reached right now; try again shortly.").WithHeader("Retry-After", "10"), traceId);
+        }
+        catch (Exception ex)
+        {
+            Logger(services).LogError(ex, "Unexpected failure in the admin API (trace {TraceId})", traceId);
+            response = Problem(httpContext, new Problem(500, ErrorCodes.InternalError, "An unexpected error occurred. Quote the traceId when reporting it."), traceId);
+        }
+
+        await ResponseWriter.WriteAsync(httpContext, response);
+    }
+
+    private static Task<IntakeResponse> RouteAsync(HttpContext httpContext, string[] segments, string traceId)
+    {
+        var method = httpContext.Request.Method;
+        return segments switch
+        {
+            ["deadletters"] when HttpMethods.IsGet(method) => ListAsync(httpContext, traceId),
+            ["deadletters"] when HttpMethods.IsDelete(method) => PurgeAsync(httpContext, traceId),
+            ["deadletters"] => NotAllowed(httpContext, "GET, DELETE", traceId),
+            ["deadletters", "replay"] when HttpMethods.IsPost(method) => ReplayAsync(httpContext, traceId),
+            ["deadletters", "replay"] => NotAllowed(httpContext, "POST", traceId),
+            ["deadletters", var id] when HttpMethods.IsGet(method) => ShowAsync(httpContext, id, traceId),
+            ["deadletters", _] => NotAllowed(httpContext, "GET", traceId),
+            ["queues"] when HttpMethods.IsGet(method) => QueuesAsync(httpContext),
+            ["queues"] => NotAllowed(httpContext, "GET", traceId),
+            ["targets"] when HttpMethods.IsGet(method) => Task.FromResult(Targets(httpContext)),
+            ["targets"] => NotAllowed(httpContext, "GET", traceId),
+            ["targets", var source, "resume"] when HttpMethods.IsPost(method) => Task.FromResult(Resume(httpContext, source, traceId)),
+            ["targets", _, "resume"] => NotAllowed(httpContext, "POST", traceId),
+            _ => Task.FromResult(Problem(httpContext, new Problem(404, ErrorCodes.NotFound, "No admin endpoint at this path.") { Entity = ProblemEntities.Route }, traceId)),
+        };
+    }
+
+    private static async Task<IntakeResponse> ListAsync(HttpContext httpContext, string traceId)
+    {
+        var query = new AdminQuery(httpContext.Request.Query);
+        var filter = query.Filter();
+        var skip = query.Skip();
+        var take = query.Take();
+        if (query.Errors.Count > 0)
+        {
+            return Invalid(httpContext, query.Errors, traceId);
+        }
+
+        var page = await Store(httpContext).ListAsync(filter, skip, take, httpContext.RequestAborted);
+        return Json(page, DeadLetterJsonContext.Default.DeadLetterPage);
+    }
+
+    private static async Task<IntakeResponse> ShowAsync(HttpContext httpContext, string id, string traceId)
+    {
+        var entry = await Store(httpContext).GetAsync(id, httpContext.RequestAborted);
+        return entry is null
+            ? Problem(httpContext, new Problem(404, ErrorCodes.NotFound, $"No dead-letter entry with id '{id}'.") { Entity = ProblemEntities.DeadLetter }, traceId)
+            : Json(entry, DeadLetterJsonContext.Default.DeadLetterEntry);
+    }
+
+    private static async Task<IntakeResponse> ReplayAsync(HttpContext httpContext, string traceId)
+    {
+        if (httpContext.Request.ContentLength > AdminReplayRequest.MaxBodyBytes)
+        {
+            return Problem(httpContext, new Problem(413, ErrorCodes.PayloadTooLarge, $"The replay request body may be at most {AdminReplayRequest.MaxBodyBytes} bytes."), traceId);
+        }
+
+        var body = await ReadBodyAsync(httpContext.Request.Body, AdminReplayRequest.MaxBodyBytes + 1, httpContext.RequestAborted);
+        if (body.Length > AdminReplayRequest.MaxBodyBytes)
+        {
+            return Problem(httpContext, new Problem(413, ErrorCodes.PayloadTooLarge, $"The replay request body may be at most {AdminReplayRequest.MaxBodyBytes} bytes."), traceId);
+        }
+
+        var request = AdminReplayRequest.TryParse(body, out var errors);
+        var query = new AdminQuery(httpContext.Request.Query);
+        var queryDryRun = query.Bool("dryRun");
+        if (request is null || query.Errors.Count > 0)
+        {
+            foreach (var (field, messages) in query.Errors)
+            {
+                errors[field] = messages;
+            }
+
+            return Invalid(httpContext, errors, traceId);
+        }
+
+        var result = await Store(httpContext).ReplayAsync(
+            request.Selection,
+            new ReplayOptions { DryRun = request.DryRun || queryDryRun == true, RatePerSecond = request.Rate },
+            cancellationToken: httpContext.RequestAborted);
+        Logger(httpContext.RequestServices).LogInformation(
+            "Admin replay: {Matched} matched, {Replayed} replayed, {Failed} failed (dry run: {DryRun}, trace {TraceId})",
+            result.Matched, result.Replayed, result.Failed, result.DryRun, traceId);
+        return Json(result, DeadLetterJsonContext.Default.ReplayResult);
+    }
+
+    private static async Task<IntakeResponse> PurgeAsync(HttpContext httpContext, string traceId)
+    {
+        var query = new AdminQuery(httpContext.Request.Query);
+        var filter = query.Filter();
+        var ids = query.Ids();
+        var confirmed = query.Bool("confirm") == true;
+        if (query.Errors.Count > 0)
+        {
+            return Invalid(httpContext, query.Errors, traceId);
+        }
+
+        if (!confirmed)
+        {
+            return Problem(httpContext, new Problem(400, ErrorCodes.InvalidRequest, "Purging deletes entries for good: repeat the request with ?confirm=true.")
+            {
+                Errors = new Dictionary<string, string[]> { ["confirm"] = ["Add confirm=true to purge."] },
+            }, traceId);
+        }
+
+        var selection = new DeadLetterSelection { Ids = ids, Filter = filter, All = ids.Count == 0 };
+        var result = await Store(httpContext).PurgeAsync(selection, cancellationToken: httpContext.RequestAborted);
+        Logger(httpContext.RequestServices).LogWarning("Admin purge: {Deleted} of {Matched} dead-letter entries deleted (trace {TraceId})", result.Deleted, result.Matched, traceId);
+        return Json(result, DeadLetterJsonContext.Default.PurgeResult);
+    }
+
+    private static async Task<IntakeResponse> QueuesAsync(HttpContext httpContext)
+    {
+        var stats = await Store(httpContext).QueueStatsAsync(httpContext.RequestAborted);
+        return Json(stats, DeadLetterJsonContext.Default.IReadOnlyListQueueStats);
+    }
+
+    private static IntakeResponse Targets(HttpContext httpContext)
+    {
+        var paused = httpContext.RequestServices.GetService<TargetPauseRegistry>()?.Snapshot() ?? [];
+        return Json(new AdminTargets(paused), AdminJsonContext.Default.AdminTargets);
+    }
+
+    private static IntakeResponse Resume(HttpContext httpContext, string source, string traceId)
+    {
+        var options = httpContext.RequestServices.GetRequiredService<IOptionsMonitor<WebhooksOptions>>().CurrentValue;
+        if (!options.Sources.ContainsKey(source))
+        {
+            return Problem(httpContext, new Problem(404, ErrorCodes.NotFound, $"No webhook source named '{source}' is configured.") { Entity = ProblemEntities.Source }, traceId);
+        }
+
+        var resumed = httpContext.RequestServices.GetService<TargetPauseRegistry>()?.Resume(source, "admin API") ?? false;
+        return Json(new AdminResumeResult(source, resumed), AdminJsonContext.Default.AdminResumeResult);
+    }
+
+    private static DeadLetterStore Store(HttpContext httpContext)
+    {
+        var services = httpContext.RequestServices;
+        return services.GetService<DeadLetterStore>()
+            ?? new DeadLetterStore(services.GetRequiredService<WebhookQueues>(), services.GetService<TimeProvider>() ?? TimeProvider.System);
+    }
+
+    private static Task<IntakeResponse> NotAllowed(HttpContext httpContext, string allow, string traceId) =>
+        Task.FromResult(Problem(httpContext, new Problem(405, ErrorCodes.MethodNotAllowed, $"{httpContext.Request.Method} is not allowed here; use {allow}.").WithHeader("Allow", allow), traceId));
+
+    private static IntakeResponse Invalid(HttpContext httpContext, Dictionary<string, string[]> errors, string traceId) =>
+        Problem(httpContext, new Problem(400, ErrorCodes.InvalidRequest, "Some parameters are invalid; see errors.") { Errors = errors }, traceId);
+
+    private static IntakeResponse Problem(HttpContext httpContext, Problem problem, string traceId) =>
+        ProblemResponses.Create(httpContext, problem, traceId);
+
+    private static IntakeResponse Json<T>(T value, JsonTypeInfo<T> typeInfo) => new()
+    {
+        Status = 200,
+        ContentType = JsonContentType,
+        Body = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo),
+    };
+
+    private static string[] Segments(string? path) =>
+        (path ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static async Task<byte[]> ReadBodyAsync(Stream body, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while (buffer.Length < limit && (read = await body.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static ILogger Logger(IServiceProvider services) =>
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpAdmin));
+}

@@ -14,7 +14,7 @@ public static class IntakeMarkdown
         var o = report.Options;
         var text = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}")
-            .AppendLine(CultureInfo.InvariantCulture, $"Settings: concurrency {o.Concurrency}, {o.Duration.TotalSeconds} s measured after {o.Warmup.TotalSeconds} s warm-up per scenario, {o.Rounds} round(s), {o.BodyBytes}-byte bodies, host log level {o.HostLogLevel}")
+            .AppendLine(CultureInfo.InvariantCulture, $"Settings: concurrency {o.Concurrency}, {o.Duration.TotalSeconds} s measured after {o.Warmup.TotalSeconds} s warm-up per scenario, {o.Rounds} round(s) in ABBA order, {o.BodyBytes}-byte bodies, host log level {o.HostLogLevel}{(o.HostEnvironment is { Count: > 0 } env ? ", host environment " + string.Join(' ', env.Select(e => $"{e.Key}={e.Value}")) : string.Empty)}")
             .AppendLine();
         var table = MarkdownTable.ForScenarios();
         foreach (var round in report.Rounds)
@@ -30,7 +30,8 @@ public static class IntakeMarkdown
             ratios.Add(round.Round.ToString(CultureInfo.InvariantCulture), Ratio(round.IntakeVsRawPut, 0.8), Ratio(round.SinkVsBare, 0.6));
         }
 
-        ratios.Add("median", Ratio(report.MedianIntakeVsRawPut, 0.8), Ratio(report.MedianSinkVsBare, 0.6));
+        ratios.Add("median of rounds", Ratio(report.MedianIntakeVsRawPut, 0.8), Ratio(report.MedianSinkVsBare, 0.6));
+        ratios.Add("pooled (all requests ÷ all time)", Ratio(report.PooledIntakeVsRawPut, 0.8), Ratio(report.PooledSinkVsBare, 0.6));
         return text.Append(ratios).ToString();
     }
 

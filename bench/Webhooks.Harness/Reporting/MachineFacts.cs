@@ -12,7 +12,8 @@ namespace Webhooks.Harness.Reporting;
 /// <param name="Os">The OS description.</param>
 /// <param name="Commit">The repository's HEAD commit.</param>
 /// <param name="StartedAt">When the run started (UTC).</param>
-public sealed record MachineFacts(int LogicalCores, string CpuModel, double MemoryGiB, string Runtime, string Os, string Commit, DateTimeOffset StartedAt)
+/// <param name="RuntimeKnobs">DOTNET_* runtime settings in this process's environment (the hosts inherit them).</param>
+public sealed record MachineFacts(int LogicalCores, string CpuModel, double MemoryGiB, string Runtime, string Os, string Commit, DateTimeOffset StartedAt, string RuntimeKnobs)
 {
     /// <summary>Reads the facts now.</summary>
     public static MachineFacts Collect() => new(
@@ -22,11 +23,18 @@ public sealed record MachineFacts(int LogicalCores, string CpuModel, double Memo
         RuntimeInformation.FrameworkDescription,
         RuntimeInformation.OSDescription,
         GitCommit(),
-        DateTimeOffset.UtcNow);
+        DateTimeOffset.UtcNow,
+        string.Join(' ', Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)
+                && !k.StartsWith("DOTNET_CLI_", StringComparison.Ordinal) && !k.StartsWith("DOTNET_GENERATE_", StringComparison.Ordinal)
+                && !k.StartsWith("DOTNET_ROOT", StringComparison.Ordinal) && k is not ("DOTNET_NOLOGO" or "DOTNET_SKIP_FIRST_TIME_EXPERIENCE"))
+            .Order(StringComparer.Ordinal)
+            .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}")));
 
     /// <summary>One line for reports.</summary>
     public override string ToString() =>
-        $"{LogicalCores} logical cores ({CpuModel}), {MemoryGiB} GiB, {Runtime}, {Os}, commit {Commit}, {StartedAt:yyyy-MM-dd HH:mm} UTC";
+        $"{LogicalCores} logical cores ({CpuModel}), {MemoryGiB} GiB, {Runtime}, {Os}, commit {Commit}, {StartedAt:yyyy-MM-dd HH:mm} UTC" +
+        (RuntimeKnobs.Length > 0 ? $", runtime settings {RuntimeKnobs}" : ", default runtime settings");
 
     private static string? ReadProcField(string file, string field)
     {

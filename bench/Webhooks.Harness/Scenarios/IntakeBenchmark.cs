@@ -15,6 +15,11 @@ namespace Webhooks.Harness.Scenarios;
 /// </summary>
 public static class IntakeBenchmark
 {
+    private const string RawPut = "raw put (QueueClient → Azurite)";
+    private const string Intake = "intake (server → Azurite)";
+    private const string Sink = "intake, in-process sink";
+    private const string Bare = "bare Kestrel 202";
+
     /// <summary>Runs every round; each round measures all four scenarios in turn.</summary>
     public static async Task<IntakeReport> RunAsync(IntakeOptions options, TextWriter log, CancellationToken cancellationToken = default)
     {
@@ -59,14 +64,24 @@ public static class IntakeBenchmark
         for (var round = 1; round <= options.Rounds; round++)
         {
             var signer = new SignedDeliveries(BenchSettings.Source, BenchSettings.Secret, options.BodyBytes, $"{runTag}r{round}", TimeProvider.System);
-            var raw = await Measure.ClosedLoopAsync("raw put (QueueClient → Azurite)", (_, ct) => PutAsync(rawQueue, rawMessage, ct), loop, null, azuriteMeter, cancellationToken);
-            log.WriteLine(Row(round, raw));
-            var intake = await MeasureHttpAsync("intake (server → Azurite)", server, signer, loop, azuriteMeter, cancellationToken);
-            log.WriteLine(Row(round, intake));
-            var sunk = await MeasureHttpAsync("intake, in-process sink", sink, signer, loop, null, cancellationToken);
-            log.WriteLine(Row(round, sunk));
-            var bareResult = await MeasureHttpAsync("bare Kestrel 202", bare, signer, loop, null, cancellationToken);
-            log.WriteLine(Row(round, bareResult));
+            var measured = new Dictionary<string, ScenarioResult>();
+            var scenarios = new (string Name, Func<Task<ScenarioResult>> Run)[]
+            {
+                (RawPut, () => Measure.ClosedLoopAsync(RawPut, (_, ct) => PutAsync(rawQueue, rawMessage, ct), loop, null, azuriteMeter, cancellationToken)),
+                (Intake, () => MeasureHttpAsync(Intake, server, signer, loop, azuriteMeter, cancellationToken)),
+                (Sink, () => MeasureHttpAsync(Sink, sink, signer, loop, null, cancellationToken)),
+                (Bare, () => MeasureHttpAsync(Bare, bare, signer, loop, null, cancellationToken)),
+            };
+
+            // ABBA: odd rounds run in this order, even rounds in reverse, so a drift in the machine's background load
+            // (other processes on the shared cores) does not always favour the scenario that runs first.
+            foreach (var (name, run) in round % 2 == 1 ? scenarios : scenarios.Reverse())
+            {
+                measured[name] = await run();
+                log.WriteLine(Row(round, measured[name]));
+            }
+
+            var (raw, intake, sunk, bareResult) = (measured[RawPut], measured[Intake], measured[Sink], measured[Bare]);
             rounds.Add(new IntakeRound(round, raw, intake, sunk, bareResult));
 
             // Start every round from empty queues, so a growing Azurite store does not favour the first scenario.
@@ -165,6 +180,18 @@ public sealed record IntakeReport(IntakeOptions Options, IReadOnlyList<IntakeRou
 
     /// <summary>The median of (b) over the rounds.</summary>
     public double MedianSinkVsBare => Median(Rounds.Select(r => r.SinkVsBare));
+
+    /// <summary>(a) over all rounds pooled: total requests over total measured time, per scenario.</summary>
+    public double PooledIntakeVsRawPut => Pooled(r => r.Intake) / Pooled(r => r.RawPut);
+
+    /// <summary>(b) over all rounds pooled.</summary>
+    public double PooledSinkVsBare => Pooled(r => r.Sink) / Pooled(r => r.Bare);
+
+    private double Pooled(Func<IntakeRound, ScenarioResult> scenario)
+    {
+        var seconds = Rounds.Sum(r => scenario(r).Loop.Elapsed.TotalSeconds);
+        return seconds > 0 ? Rounds.Sum(r => scenario(r).Loop.Operations) / seconds : double.NaN;
+    }
 
     private static double Median(IEnumerable<double> values)
     {

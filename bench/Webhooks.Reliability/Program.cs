@@ -23,12 +23,19 @@ switch (arguments.Command)
             Count: arguments.Number("count", 10_000),
             Concurrency: arguments.Number("concurrency", 16),
             Only: arguments.Text("only") is { } only ? int.Parse(only, System.Globalization.CultureInfo.InvariantCulture) : null,
-            ShowHostLog: arguments.Flag("host-log"));
+            ShowHostLog: arguments.Flag("host-log"),
+            Category: arguments.Text("category"));
+        var details = arguments.Flag("details");
         var json = arguments.Text("json");
         arguments.EnsureAllUsed();
         var report = await FuzzRun.RunAsync(options, Console.Out, cancel.Token);
         Console.WriteLine();
         Console.WriteLine(report.ToMarkdown(machine));
+        if (details)
+        {
+            Console.WriteLine(report.VariantsToMarkdown());
+        }
+
         await ReportFiles.WriteAsync(json, new { machine, report });
         return report.Passed ? 0 : 1;
     }

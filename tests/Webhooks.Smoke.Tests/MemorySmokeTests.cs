@@ -7,7 +7,7 @@ namespace Webhooks.Smoke.Tests;
 public sealed class MemorySmokeTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task MemoryRun_FiveSecondsOfMixedLoad_KeepsTheHostAliveAndUnder300MiB()
+    public async Task MemoryRun_FiveSecondsOfMixedLoad_KeepsTheHostAliveAndUnder300MB()
     {
         // Arrange
         var options = new MemoryOptions(TimeSpan.FromSeconds(5), Concurrency: 4);

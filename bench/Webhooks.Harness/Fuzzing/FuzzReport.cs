@@ -22,6 +22,9 @@ public sealed class FuzzReport
     /// <summary>Statuses by category: category → status → count (0 = no answer).</summary>
     public required IReadOnlyDictionary<string, SortedDictionary<int, int>> StatusesByCategory { get; init; }
 
+    /// <summary>Statuses by category and variant: "category / detail" → status → count (for <c>--details</c>).</summary>
+    public required IReadOnlyDictionary<string, SortedDictionary<int, int>> StatusesByVariant { get; init; }
+
     /// <summary>Failures (and unexpected-but-documented answers), first few per kind, with their reproduction.</summary>
     public required IReadOnlyList<string> Findings { get; init; }
 
@@ -67,7 +70,7 @@ public sealed class FuzzReport
     /// <summary>This report with the queue count.</summary>
     public FuzzReport WithQueued(int queued) => new()
     {
-        Options = Options, Cases = Cases, Elapsed = Elapsed, Outcomes = Outcomes, StatusesByCategory = StatusesByCategory, Findings = Findings,
+        Options = Options, Cases = Cases, Elapsed = Elapsed, Outcomes = Outcomes, StatusesByCategory = StatusesByCategory, StatusesByVariant = StatusesByVariant, Findings = Findings,
         RssFirstBytes = RssFirstBytes, RssBaselineBytes = RssBaselineBytes, RssPeakBytes = RssPeakBytes, RssLastBytes = RssLastBytes,
         HostAlive = HostAlive, UnhandledExceptionLines = UnhandledExceptionLines, Accepted = Accepted, Queued = queued,
     };
@@ -83,6 +86,15 @@ public sealed class FuzzReport
 
         // Failures and surprises, one example per (outcome, category, status); the expected kinds of refusal by the
         // server itself (Kestrel's 400/431, a client that hung up) are counted above, not listed.
+        var byVariant = new SortedDictionary<string, SortedDictionary<int, int>>(StringComparer.Ordinal);
+        foreach (var result in results)
+        {
+            // Numbers in a detail (sizes, offsets) would make every case its own variant.
+            var key = $"{result.Case.Category} / {System.Text.RegularExpressions.Regex.Replace(result.Case.Detail, "[0-9]+", "N")}";
+            var statuses = byVariant.TryGetValue(key, out var s) ? s : byVariant[key] = [];
+            statuses[result.Response.Status] = statuses.GetValueOrDefault(result.Response.Status) + 1;
+        }
+
         var findings = results
             .Where(r => r.Outcome is not (FuzzOutcome.Ok or FuzzOutcome.RejectedByServer or FuzzOutcome.AbandonedByClient))
             .GroupBy(r => (r.Outcome, r.Case.Category, r.Case.Detail, r.Response.Status))
@@ -101,6 +113,7 @@ public sealed class FuzzReport
             Elapsed = elapsed,
             Outcomes = results.GroupBy(r => r.Outcome).ToDictionary(g => g.Key, g => g.Count()),
             StatusesByCategory = byCategory,
+            StatusesByVariant = byVariant,
             Findings = findings,
             RssFirstBytes = rss.Count > 0 ? rss[0].Rss : 0,
             RssBaselineBytes = rss.Count > 0 ? rss.First(m => m.At >= baselineAt || m == rss[^1]).Rss : 0,
@@ -109,6 +122,18 @@ public sealed class FuzzReport
             HostAlive = alive,
             UnhandledExceptionLines = unhandled,
         };
+    }
+
+    /// <summary>Every variant's answers as Markdown (what <c>--details</c> prints).</summary>
+    public string VariantsToMarkdown()
+    {
+        var table = new MarkdownTable("variant", "answers (status×count; 0 = none)");
+        foreach (var (variant, counts) in StatusesByVariant)
+        {
+            table.Add(variant.Replace("|", "\\|", StringComparison.Ordinal), string.Join(' ', counts.Select(c => $"{c.Key}×{c.Value}")));
+        }
+
+        return table.ToString();
     }
 
     /// <summary>The report as Markdown.</summary>

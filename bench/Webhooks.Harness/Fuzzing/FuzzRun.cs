@@ -49,6 +49,11 @@ public static class FuzzRun
             cases = cases.Where(c => c.Number == only);
         }
 
+        if (options.Category is { } category)
+        {
+            cases = cases.Where(c => c.Category == category);
+        }
+
         var results = new ConcurrentBag<FuzzResult>();
         var memory = new List<(TimeSpan At, long Rss)>();
         var clock = Stopwatch.StartNew();
@@ -121,7 +126,8 @@ public static class FuzzRun
 /// <param name="CaseTimeout">Time limit for a case sent at once.</param>
 /// <param name="SlowCaseTimeout">Time limit for slow, stalled and half-closed cases (Kestrel's body rate check takes ~5 s).</param>
 /// <param name="ShowHostLog">Print the host's output at the end (to see the exception behind a 500).</param>
-public sealed record FuzzOptions(int Seed = 8, int Count = 10_000, int Concurrency = 16, int? Only = null, TimeSpan CaseTimeout = default, TimeSpan SlowCaseTimeout = default, bool ShowHostLog = false)
+/// <param name="Category">Send only this category's cases (still generated in sequence, so they are the same cases).</param>
+public sealed record FuzzOptions(int Seed = 8, int Count = 10_000, int Concurrency = 16, int? Only = null, TimeSpan CaseTimeout = default, TimeSpan SlowCaseTimeout = default, bool ShowHostLog = false, string? Category = null)
 {
     /// <summary>The case timeout, 10 s unless set.</summary>
     public TimeSpan CaseTimeout { get; init; } = CaseTimeout == default ? TimeSpan.FromSeconds(10) : CaseTimeout;

@@ -19,7 +19,7 @@ public static class MemoryMarkdown
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"| host RSS | MiB |")
             .AppendLine("|---|---|")
-            .AppendLine(CultureInfo.InvariantCulture, $"| peak | {Mib(report.PeakBytes)} (goal < 300) |")
+            .AppendLine(CultureInfo.InvariantCulture, $"| peak | {Mib(report.PeakBytes)} (goal < 300 MB = 286.1 MiB) |")
             .AppendLine(CultureInfo.InvariantCulture, $"| baseline (mean of 10 s from {report.BaselineSeconds:F0} s) | {Mib(report.BaselineBytes)} |")
             .AppendLine(CultureInfo.InvariantCulture, $"| end (mean of the last 10 s) | {Mib(report.EndBytes)} |")
             .AppendLine(CultureInfo.InvariantCulture, $"| growth baseline → end | {Mib(report.GrowthBytes)} ({(report.Flat ? "flat" : "GROWING")}) |")

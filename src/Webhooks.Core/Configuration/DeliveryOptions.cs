@@ -15,6 +15,12 @@ public sealed class DeliveryOptions
     /// <summary>Backoff multiplier per attempt. Default 2.</summary>
     public double BackoffFactor { get; set; } = 2.0;
 
+    /// <summary>
+    /// How delays are spread: <c>full</c> (uniform between zero and the exponential delay), <c>decorrelated</c>
+    /// (uniform between <see cref="BaseDelay"/> and three times the previous attempt's delay) or <c>none</c>. Default full.
+    /// </summary>
+    public string Jitter { get; set; } = "full";
+
     /// <summary>Largest single delay, also the cap on a target's Retry-After. Default 1 h (a Storage queue allows up to 7 days).</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromHours(1);
 
@@ -32,6 +38,9 @@ public sealed class DeliveryOptions
 
     /// <summary>Longest wait between polls of an empty queue (backs off from 100 ms). Default 10 s.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>On shutdown, how long in-flight deliveries may finish before their messages are left to reappear. Default 30 s.</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Whether the hosted workers run in this process. Default true.</summary>
     public bool Enabled { get; set; } = true;

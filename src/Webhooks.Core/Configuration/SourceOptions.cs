@@ -75,6 +75,9 @@ public sealed class TargetOptions
     /// <summary>Per-call timeout; null uses <see cref="DeliveryOptions.Timeout"/>.</summary>
     public TimeSpan? Timeout { get; set; }
 
+    /// <summary>Statuses this target uses for transient trouble, requeued like 5xx (e.g. 409 or 423 for a target that locks briefly).</summary>
+    public List<int> RetryableStatuses { get; set; } = [];
+
     /// <summary>How we authenticate to the target.</summary>
     public TargetAuthOptions Auth { get; set; } = new();
 }

@@ -18,6 +18,9 @@ public sealed class DeadLetterRecord
     /// <summary>One of <see cref="DeadLetterReasons"/>.</summary>
     public required string Reason { get; set; }
 
+    /// <summary>Why, in our words: the decoding error, the missing setting, the guard's refusal, the last failure.</summary>
+    public string? Detail { get; set; }
+
     /// <summary>When it was dead-lettered.</summary>
     public required DateTimeOffset DeadLetteredAt { get; set; }
 

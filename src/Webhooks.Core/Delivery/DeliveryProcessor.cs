@@ -1,0 +1,356 @@
+using System.Text.Json;
+using Azure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Webhooks.Configuration;
+using Webhooks.Envelopes;
+using Webhooks.Storage;
+
+namespace Webhooks.Delivery;
+
+/// <summary>
+/// Processes one queued delivery: decode, check the source and its target, call it (unless the target is paused),
+/// classify the answer, record the attempt, and settle the message — delete, requeue with a delay, hold, or
+/// dead-letter (record first, then delete: a crash in between duplicates, never loses).
+/// </summary>
+/// <remarks>
+/// Two entry points with the same decisions: <see cref="ProcessReceivedAsync"/> for our own poll loop, which settles
+/// the received message itself, and <see cref="ProcessTriggeredAsync"/> for the Functions queue trigger, whose host
+/// deletes the message when the function returns, so requeues are new messages. Once the target has been called,
+/// settling ignores cancellation: abandoning a settled-in-effect delivery would only call the target again.
+/// </remarks>
+public sealed class DeliveryProcessor
+{
+    /// <summary>Attempts kept in the envelope's history (the count itself is never trimmed).</summary>
+    public const int MaxAttemptHistory = 10;
+
+    // The largest payload whose base64 text fits a queue message.
+    private const int MaxPayloadBytes = QueueClient.MaxMessageBytes / 4 * 3;
+
+    // A message this close to expiring is re-sent with no expiry rather than made invisible past its end.
+    private static readonly TimeSpan ExpiryMargin = TimeSpan.FromHours(1);
+
+    private readonly WebhookQueues _queues;
+    private readonly TargetClient _targets;
+    private readonly TargetGuard _guard;
+    private readonly DeliveryClassifier _classifier;
+    private readonly TargetPauseRegistry _pauses;
+    private readonly IOptions<WebhooksOptions> _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<DeliveryProcessor> _logger;
+
+    /// <summary>Creates the processor.</summary>
+    public DeliveryProcessor(
+        WebhookQueues queues,
+        TargetClient targets,
+        TargetGuard guard,
+        DeliveryClassifier classifier,
+        TargetPauseRegistry pauses,
+        IOptions<WebhooksOptions> options,
+        TimeProvider timeProvider,
+        ILogger<DeliveryProcessor> logger)
+    {
+        _queues = queues;
+        _targets = targets;
+        _guard = guard;
+        _classifier = classifier;
+        _pauses = pauses;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// The poll-loop path: processes <paramref name="message"/>, received from <paramref name="queue"/>, and settles
+    /// it — Delete when delivered; Update (new envelope, visibility = delay) when requeued or held; dead-letter
+    /// record then Delete when dead-lettered.
+    /// </summary>
+    /// <exception cref="RequestFailedException">Storage failed while settling; the message reappears after its visibility timeout.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the target was called or while it was being called; nothing was settled.</exception>
+    public async Task<DeliveryOutcome> ProcessReceivedAsync(QueueClient queue, QueueMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(message);
+        var verdict = await DecideAsync(message.Body.ToMemory(), () => message.MessageText, queue.Name, cancellationToken).ConfigureAwait(false);
+        using var scope = BeginScope(verdict.Outcome, queue.Name);
+
+        switch (verdict.Outcome.Kind)
+        {
+            case DeliveryOutcomeKind.Delivered:
+                await DeleteAsync(queue, message).ConfigureAwait(false);
+                break;
+
+            case DeliveryOutcomeKind.Requeued or DeliveryOutcomeKind.Held:
+                await RequeueReceivedAsync(queue, message, verdict).ConfigureAwait(false);
+                break;
+
+            case DeliveryOutcomeKind.DeadLettered:
+                await WriteDeadLetterAsync(verdict.Record!).ConfigureAwait(false);
+                await DeleteAsync(queue, message).ConfigureAwait(false);
+                break;
+        }
+
+        return verdict.Outcome;
+    }
+
+    /// <summary>
+    /// The Functions queue-trigger path: processes a message the host received from the deliveries queue and will
+    /// delete when this returns. Requeued or held deliveries are sent again to the deliveries queue, invisible for
+    /// the delay and never expiring; dead letters are written to the dead-letter queue.
+    /// </summary>
+    /// <exception cref="RequestFailedException">Storage failed; let it reach the host, which retries and finally poisons the message.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before or during the call; nothing was written.</exception>
+    public async Task<DeliveryOutcome> ProcessTriggeredAsync(BinaryData messageBody, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageBody);
+        var body = messageBody.ToMemory();
+        var queue = _queues.Deliveries;
+        var verdict = await DecideAsync(body, () => Convert.ToBase64String(body.Span), queue.Name, cancellationToken).ConfigureAwait(false);
+        using var scope = BeginScope(verdict.Outcome, queue.Name);
+
+        switch (verdict.Outcome.Kind)
+        {
+            case DeliveryOutcomeKind.Requeued or DeliveryOutcomeKind.Held:
+                await queue.SendMessageAsync(verdict.Updated ?? body, verdict.Outcome.Delay, Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false);
+                break;
+
+            case DeliveryOutcomeKind.DeadLettered:
+                await WriteDeadLetterAsync(verdict.Record!).ConfigureAwait(false);
+                break;
+        }
+
+        return verdict.Outcome;
+    }
+
+    private async Task<Verdict> DecideAsync(ReadOnlyMemory<byte> body, Func<string> rawText, string originQueue, CancellationToken cancellationToken)
+    {
+        DeliveryEnvelope envelope;
+        try
+        {
+            envelope = EnvelopeSerializer.Deserialize(body.Span);
+        }
+        catch (Exception ex) when (ex is EnvelopeFormatException or JsonException or FormatException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            _logger.LogError("Undecodable message on queue {Queue} ({Length} bytes) dead-lettered as malformedMessage: {Error}", originQueue, body.Length, ex.Message);
+            return DeadLetter(
+                new DeadLetterRecord { RawMessage = rawText(), Reason = DeadLetterReasons.MalformedMessage, Detail = ex.Message, DeadLetteredAt = Now, OriginQueue = originQueue },
+                new DeliveryOutcome { Kind = DeliveryOutcomeKind.DeadLettered, Reason = DeadLetterReasons.MalformedMessage, Detail = ex.Message });
+        }
+
+        using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = envelope.Id, ["Source"] = envelope.Source, ["Queue"] = originQueue });
+        var options = _options.Value;
+        if (!options.Sources.TryGetValue(envelope.Source, out var source))
+        {
+            return NotDeliverable(envelope, originQueue, DeadLetterReasons.TargetNotConfigured, $"source '{envelope.Source}' is not configured");
+        }
+
+        if ((_guard.CheckUrl(source.Target.Url, out _) ?? TargetClient.CheckAuth(source.Target.Auth)) is { } problem)
+        {
+            return NotDeliverable(envelope, originQueue, DeadLetterReasons.TargetNotConfigured, problem);
+        }
+
+        if (envelope.Body is null)
+        {
+            return NotDeliverable(envelope, originQueue, DeadLetterReasons.MalformedMessage, "the body is not inline and claim-check bodies are not supported yet");
+        }
+
+        var admission = _pauses.Admit(envelope.Source);
+        if (admission.Kind == TargetAdmissionKind.Hold)
+        {
+            _logger.LogDebug("Delivery {DeliveryId} from {Source} held for {Delay}: its target is paused.", envelope.Id, envelope.Source, admission.HoldFor);
+            return new Verdict(
+                new DeliveryOutcome
+                {
+                    Kind = DeliveryOutcomeKind.Held, DeliveryId = envelope.Id, Source = envelope.Source, Attempt = envelope.Attempt,
+                    Delay = admission.HoldFor, Reason = "target paused",
+                },
+                Updated: null,
+                Record: null);
+        }
+
+        return await AttemptAsync(envelope, source, originQueue, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Verdict> AttemptAsync(DeliveryEnvelope envelope, SourceOptions source, string originQueue, CancellationToken cancellationToken)
+    {
+        var delivery = _options.Value.Delivery;
+        var attempt = envelope.Attempt + 1;
+        var call = await _targets.SendAsync(envelope, source, cancellationToken).ConfigureAwait(false);
+
+        var age = Now - envelope.ReceivedAt;
+        var arguments = call.Status is { } status
+            ? DeliveryClassificationArguments.ForStatus(status, attempt, age < TimeSpan.Zero ? TimeSpan.Zero : age, call.RetryAfter)
+            : DeliveryClassificationArguments.ForFailure(call.Failure, attempt, age < TimeSpan.Zero ? TimeSpan.Zero : age);
+        var decision = _classifier.Classify(arguments, delivery, source.Target.RetryableStatuses);
+        var error = call.Status is { } failed && !call.IsSuccess
+            ? TargetErrorParser.Parse(failed, call.Response?.Headers.GetValueOrDefault("content-type"), call.Response?.Body)
+            : null;
+        var detail = error?.Summary ?? call.FailureDetail;
+
+        var outcomeName = decision.Kind switch
+        {
+            DeliveryDecisionKind.Done => DeliveryAttemptOutcomes.Done,
+            DeliveryDecisionKind.Requeue => DeliveryAttemptOutcomes.Requeue,
+            DeliveryDecisionKind.PauseTarget => DeliveryAttemptOutcomes.Held,
+            _ => DeliveryAttemptOutcomes.DeadLetter,
+        };
+        envelope.Attempt = attempt;
+        envelope.Attempts.Add(new DeliveryAttempt(attempt, call.StartedAt, outcomeName, call.Status, detail, (long)call.Duration.TotalMilliseconds));
+        if (envelope.Attempts.Count > MaxAttemptHistory)
+        {
+            envelope.Attempts.RemoveRange(0, envelope.Attempts.Count - MaxAttemptHistory);
+        }
+
+        var outcome = new DeliveryOutcome
+        {
+            Kind = DeliveryOutcomeKind.Delivered, DeliveryId = envelope.Id, Source = envelope.Source, Attempt = attempt,
+            Status = call.Status, Failure = call.Failure, Detail = detail,
+        };
+        var what = call.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? call.Failure.ToString();
+
+        if (decision.Kind == DeliveryDecisionKind.PauseTarget)
+        {
+            var hold = _pauses.Pause(envelope.Source, decision.Reason!, call.Status);
+            _logger.LogWarning("Delivery {DeliveryId} from {Source} got {Result} on attempt {Attempt}: target paused, held for {Delay}.", envelope.Id, envelope.Source, what, attempt, hold);
+            return new Verdict(outcome with { Kind = DeliveryOutcomeKind.Held, Delay = hold, Reason = decision.Reason }, SerializeToFit(envelope), null);
+        }
+
+        if (call.Status is not null)
+        {
+            // Any answer that is not account-level means the account is fine again.
+            _pauses.Resume(envelope.Source, $"a probe was answered {call.Status}");
+        }
+
+        switch (decision.Kind)
+        {
+            case DeliveryDecisionKind.Done:
+                _logger.LogInformation("Delivered {DeliveryId} from {Source}: {Status} on attempt {Attempt} in {DurationMs} ms.", envelope.Id, envelope.Source, call.Status, attempt, (long)call.Duration.TotalMilliseconds);
+                return new Verdict(outcome, null, null);
+
+            case DeliveryDecisionKind.Requeue:
+                _logger.LogWarning("Delivery {DeliveryId} from {Source} got {Result} on attempt {Attempt}; retrying in {Delay}.", envelope.Id, envelope.Source, what, attempt, decision.Delay);
+                return new Verdict(outcome with { Kind = DeliveryOutcomeKind.Requeued, Delay = decision.Delay }, SerializeToFit(envelope), null);
+
+            default:
+                _logger.LogError(
+                    "Delivery {DeliveryId} from {Source} dead-lettered ({Reason}) after {Attempt} attempts; last result {Result} {ErrorCode}.",
+                    envelope.Id, envelope.Source, decision.Reason, attempt, what, error?.ErrorCode);
+                var record = new DeadLetterRecord
+                {
+                    Envelope = envelope, Reason = decision.Reason!, Detail = detail, DeadLetteredAt = Now, FinalStatus = call.Status,
+                    Response = call.IsSuccess ? null : call.Response, Error = error, OriginQueue = originQueue,
+                };
+                return DeadLetter(record, outcome with { Kind = DeliveryOutcomeKind.DeadLettered, Reason = decision.Reason });
+        }
+    }
+
+    private Verdict NotDeliverable(DeliveryEnvelope envelope, string originQueue, string reason, string detail)
+    {
+        _logger.LogError("Delivery {DeliveryId} from {Source} dead-lettered ({Reason}): {Detail}.", envelope.Id, envelope.Source, reason, detail);
+        return DeadLetter(
+            new DeadLetterRecord { Envelope = envelope, Reason = reason, Detail = detail, DeadLetteredAt = Now, OriginQueue = originQueue },
+            new DeliveryOutcome { Kind = DeliveryOutcomeKind.DeadLettered, DeliveryId = envelope.Id, Source = envelope.Source, Attempt = envelope.Attempt, Reason = reason, Detail = detail });
+    }
+
+    private static Verdict DeadLetter(DeadLetterRecord record, DeliveryOutcome outcome) => new(outcome, null, record);
+
+    private async Task RequeueReceivedAsync(QueueClient queue, QueueMessage message, Verdict verdict)
+    {
+        var delay = verdict.Outcome.Delay ?? TimeSpan.Zero;
+        if (message.ExpiresOn is { } expiresOn && expiresOn < Now + delay + ExpiryMargin)
+        {
+            // Update cannot extend a message's life: send a copy that never expires, then let go of the original.
+            await queue.SendMessageAsync(verdict.Updated ?? message.Body.ToMemory(), delay, Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false);
+            await DeleteAsync(queue, message).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            // No content changes visibility only. Careful: null byte[] (and even a bare null in a conditional) converts
+            // to an empty ReadOnlyMemory, which would blank the message.
+            ReadOnlyMemory<byte>? content = null;
+            if (verdict.Updated is { } updated)
+            {
+                content = updated;
+            }
+
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, content, delay, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Our visibility ran out and another receiver owns the message now; it will settle it.
+            _logger.LogWarning("Could not requeue message {MessageId}: it is no longer ours ({ErrorCode}).", message.MessageId, ex.ErrorCode);
+        }
+    }
+
+    private async Task DeleteAsync(QueueClient queue, QueueMessage message)
+    {
+        try
+        {
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            _logger.LogWarning("Could not delete message {MessageId}: it is no longer ours ({ErrorCode}); it may be delivered again.", message.MessageId, ex.ErrorCode);
+        }
+    }
+
+    private async Task WriteDeadLetterAsync(DeadLetterRecord record) =>
+        await _queues.DeadLetter.SendMessageAsync(SerializeToFit(record), null, Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false);
+
+    private IDisposable? BeginScope(DeliveryOutcome outcome, string queue) =>
+        _logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = outcome.DeliveryId, ["Source"] = outcome.Source, ["Queue"] = queue });
+
+    private DateTimeOffset Now => _timeProvider.GetUtcNow();
+
+    // The attempt history is ours to trim; the rest of the envelope fitted when it arrived.
+    private static byte[] SerializeToFit(DeliveryEnvelope envelope)
+    {
+        var bytes = EnvelopeSerializer.Serialize(envelope);
+        while (bytes.Length > MaxPayloadBytes && envelope.Attempts.Count > 0)
+        {
+            envelope.Attempts.RemoveAt(0);
+            bytes = EnvelopeSerializer.Serialize(envelope);
+        }
+
+        return bytes;
+    }
+
+    // Sheds what we added (response body, field errors, attempt history), then cuts a raw message, until it fits.
+    private static byte[] SerializeToFit(DeadLetterRecord record)
+    {
+        var bytes = Serialize(record);
+        if (bytes.Length > MaxPayloadBytes && record.Response is { Body: not null } response)
+        {
+            response.Body = null;
+            response.BodyTruncated = true;
+            bytes = Serialize(record);
+        }
+
+        if (bytes.Length > MaxPayloadBytes && record.Error is { Errors: not null } error)
+        {
+            error.Errors = null;
+            bytes = Serialize(record);
+        }
+
+        while (bytes.Length > MaxPayloadBytes && record.Envelope is { Attempts.Count: > 0 } envelope)
+        {
+            envelope.Attempts.RemoveAt(0);
+            bytes = Serialize(record);
+        }
+
+        while (bytes.Length > MaxPayloadBytes && record.RawMessage is { Length: > 0 } raw)
+        {
+            record.RawMessage = raw[..(raw.Length / 2)];
+            bytes = Serialize(record);
+        }
+
+        return bytes;
+    }
+
+    private static byte[] Serialize(DeadLetterRecord record) =>
+        JsonSerializer.SerializeToUtf8Bytes(record, WebhooksJsonContext.Default.DeadLetterRecord);
+
+    private sealed record Verdict(DeliveryOutcome Outcome, byte[]? Updated, DeadLetterRecord? Record);
+}

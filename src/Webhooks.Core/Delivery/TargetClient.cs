@@ -1,0 +1,363 @@
+using System.Globalization;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.Options;
+using Webhooks.Configuration;
+using Webhooks.Envelopes;
+
+namespace Webhooks.Delivery;
+
+/// <summary>
+/// Makes the outbound call for one delivery: POST of the original body byte-for-byte with its Content-Type, an
+/// <c>Idempotency-Key</c> (the delivery id), the provider's identifying headers, <c>User-Agent: Webhooks/1.0</c> and
+/// the target's authentication; per-target timeout. Never throws for anything the target or the network does —
+/// only when <paramref name="cancellationToken"/> of <see cref="SendAsync"/> is cancelled.
+/// </summary>
+/// <remarks>
+/// Forwarded headers: everything intake kept (ids, event types, timestamps) except credentials and signatures. A
+/// provider's signature is over the provider's secret, which the target does not have; forwarding it would invite
+/// the target to trust something it cannot check, and it would clash with our own Standard Webhooks signature. The
+/// target learns the call is ours from <see cref="TargetAuthOptions"/> instead.
+/// </remarks>
+public sealed class TargetClient
+{
+    /// <summary>The IHttpClientFactory name of the guarded targets client.</summary>
+    public const string HttpClientName = "webhooks-targets";
+
+    /// <summary>Our User-Agent.</summary>
+    public const string UserAgent = "Webhooks/1.0";
+
+    /// <summary>Response headers copied into results and dead-letter records.</summary>
+    public static IReadOnlySet<string> KeptResponseHeaders { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "content-type", "retry-after", "www-authenticate", "location", "date",
+        "x-request-id", "request-id", "x-correlation-id", "correlation-id", "x-ms-request-id", "traceparent", "cf-ray",
+        "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "ratelimit", "ratelimit-policy",
+        "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset",
+    };
+
+    private const int MaxHeaderValueLength = 256;
+
+    // Set by us, hop-by-hop, or carrying credentials: never copied from the provider's request.
+    private static readonly HashSet<string> NeverForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "host", "content-length", "content-type", "content-encoding", "transfer-encoding", "connection", "keep-alive",
+        "te", "trailer", "upgrade", "expect", "proxy-authorization", "proxy-connection", "authorization", "cookie",
+        "idempotency-key", "user-agent", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
+    };
+
+    private static readonly string[] CredentialMarkers = ["signature", "secret", "token", "password", "api-key", "apikey", "auth"];
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly IOptions<WebhooksOptions> _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly Lazy<TokenCredential> _credential;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="httpClientFactory">Supplies the <see cref="HttpClientName"/> client (guarded, no redirects).</param>
+    /// <param name="options">Delivery timeout and response bound.</param>
+    /// <param name="timeProvider">Clock for timeouts, durations and signature timestamps.</param>
+    /// <param name="credential">For <c>bearer</c> targets; default <see cref="DefaultAzureCredential"/>, created on first use.</param>
+    public TargetClient(IHttpClientFactory httpClientFactory, IOptions<WebhooksOptions> options, TimeProvider timeProvider, TokenCredential? credential = null)
+    {
+        _httpClientFactory = httpClientFactory;
+        _options = options;
+        _timeProvider = timeProvider;
+        _credential = new Lazy<TokenCredential>(() => credential ?? new DefaultAzureCredential());
+    }
+
+    /// <summary>Checks the target's authentication settings; null when usable, else what is wrong (without secrets).</summary>
+    public static string? CheckAuth(TargetAuthOptions? auth)
+    {
+        var type = auth?.Type;
+        if (auth is null || string.IsNullOrEmpty(type) || type.Equals(TargetAuthTypes.None, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (type.Equals(TargetAuthTypes.Header, StringComparison.OrdinalIgnoreCase))
+        {
+            return string.IsNullOrWhiteSpace(auth.Header) || auth.Value is null || !IsHeaderName(auth.Header)
+                ? "target auth 'header' needs a valid Header name and a Value"
+                : null;
+        }
+
+        if (type.Equals(TargetAuthTypes.Bearer, StringComparison.OrdinalIgnoreCase))
+        {
+            return string.IsNullOrWhiteSpace(auth.Scope) ? "target auth 'bearer' needs a Scope" : null;
+        }
+
+        if (type.Equals(TargetAuthTypes.StandardWebhooks, StringComparison.OrdinalIgnoreCase))
+        {
+            return OutboundSigner.DecodeSecret(auth.Secret) is null ? "target auth 'standard-webhooks' needs a whsec_ base64 Secret" : null;
+        }
+
+        return $"target auth type '{type}' is not one of none, header, bearer, standard-webhooks";
+    }
+
+    /// <summary>True when a provider header named <paramref name="name"/> is copied to the target.</summary>
+    public static bool IsForwarded(string name, SourceOptions source)
+    {
+        if (NeverForwarded.Contains(name)
+            || name.StartsWith("content-", StringComparison.OrdinalIgnoreCase)
+            || name.Equals(source.ApiKeyHeader, StringComparison.OrdinalIgnoreCase)
+            || name.Equals(source.SignatureHeader, StringComparison.OrdinalIgnoreCase)
+            || name.Equals(source.Target.Auth.Header, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        foreach (var marker in CredentialMarkers)
+        {
+            if (name.Contains(marker, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        // With our own Standard Webhooks signature the webhook-* trio is ours to set.
+        var signsItself = TargetAuthTypes.StandardWebhooks.Equals(source.Target.Auth.Type, StringComparison.OrdinalIgnoreCase);
+        return !(signsItself && name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Posts <paramref name="envelope"/>'s body to <paramref name="source"/>'s target.</summary>
+    /// <param name="envelope">The delivery; its body must be inline.</param>
+    /// <param name="source">The source, whose <see cref="SourceOptions.Target"/> is already checked.</param>
+    /// <param name="cancellationToken">Shutdown; the per-target timeout is applied on top.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<TargetCallResult> SendAsync(DeliveryEnvelope envelope, SourceOptions source, CancellationToken cancellationToken = default)
+    {
+        var delivery = _options.Value.Delivery;
+        var target = source.Target;
+        var timeout = target.Timeout is { } own && own > TimeSpan.Zero ? own : delivery.Timeout;
+        var startedAt = _timeProvider.GetUtcNow();
+        var started = _timeProvider.GetTimestamp();
+
+        using var timeoutCts = new CancellationTokenSource(timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
+        TargetCallResult Failed(DeliveryFailureKind kind, string detail) =>
+            new() { StartedAt = startedAt, Duration = _timeProvider.GetElapsedTime(started), Failure = kind, FailureDetail = detail };
+
+        try
+        {
+            using var request = await BuildRequestAsync(envelope, source, linked.Token).ConfigureAwait(false);
+            var client = _httpClientFactory.CreateClient(HttpClientName);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+
+            var status = (int)response.StatusCode;
+            var kept = KeepHeaders(response);
+            var (body, truncated) = status is >= 200 and < 300
+                ? (null, false)
+                : await ReadBoundedAsync(response.Content, delivery.MaxResponseBodyBytes, linked.Token).ConfigureAwait(false);
+            TimeSpan? retryAfter = kept.TryGetValue("retry-after", out var retryAfterText)
+                && RetryAfterParser.TryParse(retryAfterText, _timeProvider.GetUtcNow(), out var parsed)
+                ? parsed
+                : null;
+
+            return new TargetCallResult
+            {
+                StartedAt = startedAt,
+                Duration = _timeProvider.GetElapsedTime(started),
+                Status = status,
+                Response = new TargetResponse { Status = status, Headers = kept, Body = body, BodyTruncated = truncated },
+                RetryAfter = retryAfter,
+            };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Failed(DeliveryFailureKind.Timeout, string.Create(CultureInfo.InvariantCulture, $"no answer within {timeout.TotalSeconds:0.###} s"));
+        }
+        catch (HttpRequestException ex) when (FindInner<TargetRefusedException>(ex) is { } refused)
+        {
+            return Failed(DeliveryFailureKind.Refused, refused.Message);
+        }
+        catch (HttpRequestException ex)
+        {
+            return Failed(DeliveryFailureKind.ConnectionFailure, $"{ex.HttpRequestError}: {Innermost(ex).Message}");
+        }
+        catch (AuthenticationFailedException ex) // includes CredentialUnavailableException
+        {
+            return Failed(DeliveryFailureKind.CredentialFailure, $"no token for the target's scope: {ex.GetType().Name}");
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or NotSupportedException or FormatException)
+        {
+            return Failed(DeliveryFailureKind.ConnectionFailure, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private async Task<HttpRequestMessage> BuildRequestAsync(DeliveryEnvelope envelope, SourceOptions source, CancellationToken cancellationToken)
+    {
+        var body = envelope.Body ?? throw new InvalidOperationException("The delivery's body is not inline.");
+        var request = new HttpRequestMessage(HttpMethod.Post, source.Target.Url) { Content = new ByteArrayContent(body) };
+        try
+        {
+            if (!string.IsNullOrEmpty(envelope.ContentType))
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", envelope.ContentType);
+            }
+
+            foreach (var (name, value) in envelope.Headers)
+            {
+                if (IsForwarded(name, source) && IsHeaderName(name) && IsSafeValue(value))
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            if (IsSafeValue(envelope.Id))
+            {
+                request.Headers.TryAddWithoutValidation("Idempotency-Key", envelope.Id);
+            }
+
+            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+            await AuthenticateAsync(request, envelope, source.Target.Auth, body, cancellationToken).ConfigureAwait(false);
+            return request;
+        }
+        catch
+        {
+            request.Dispose();
+            throw;
+        }
+    }
+
+    private async Task AuthenticateAsync(HttpRequestMessage request, DeliveryEnvelope envelope, TargetAuthOptions auth, byte[] body, CancellationToken cancellationToken)
+    {
+        var type = auth.Type ?? TargetAuthTypes.None;
+        if (type.Equals(TargetAuthTypes.Header, StringComparison.OrdinalIgnoreCase))
+        {
+            request.Headers.TryAddWithoutValidation(auth.Header!, auth.Value);
+        }
+        else if (type.Equals(TargetAuthTypes.Bearer, StringComparison.OrdinalIgnoreCase))
+        {
+            var token = await _credential.Value.GetTokenAsync(new TokenRequestContext([auth.Scope!]), cancellationToken).ConfigureAwait(false);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        }
+        else if (type.Equals(TargetAuthTypes.StandardWebhooks, StringComparison.OrdinalIgnoreCase))
+        {
+            var key = OutboundSigner.DecodeSecret(auth.Secret)!;
+            var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+            request.Headers.TryAddWithoutValidation("webhook-id", envelope.Id);
+            request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation("webhook-signature", OutboundSigner.Sign(key, envelope.Id, timestamp, body));
+        }
+    }
+
+    private static Dictionary<string, string> KeepHeaders(HttpResponseMessage response)
+    {
+        var kept = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (KeptResponseHeaders.Contains(name))
+            {
+                var value = string.Join(", ", values);
+                kept[name.ToLowerInvariant()] = value.Length <= MaxHeaderValueLength ? value : value[..MaxHeaderValueLength];
+            }
+        }
+
+        return kept;
+    }
+
+    private static async Task<(string? Body, bool Truncated)> ReadBoundedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    {
+        maxBytes = Math.Max(maxBytes, 0);
+        var buffer = new byte[maxBytes + 1];
+        var read = 0;
+        try
+        {
+            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                int n;
+                while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    read += n;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException || (ex is OperationCanceledException && read > 0))
+        {
+            // The status already arrived; keep what came of the body.
+            return (Decode(content, buffer.AsSpan(0, Math.Min(read, maxBytes))), true);
+        }
+
+        var truncated = read > maxBytes;
+        return (read == 0 ? null : Decode(content, buffer.AsSpan(0, Math.Min(read, maxBytes))), truncated);
+    }
+
+    private static string Decode(HttpContent content, ReadOnlySpan<byte> bytes)
+    {
+        var encoding = Encoding.UTF8;
+        if (content.Headers.ContentType?.CharSet is { Length: > 0 } charset)
+        {
+            try
+            {
+                encoding = Encoding.GetEncoding(charset.Trim('"'));
+            }
+            catch (ArgumentException)
+            {
+                // Unknown charset: UTF-8 with replacement characters is still readable.
+            }
+        }
+
+        return encoding.GetString(bytes);
+    }
+
+    private static bool IsHeaderName(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (c <= ' ' || c >= 0x7F || "\"(),/:;<=>?@[\\]{}".Contains(c, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsSafeValue(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is '\r' or '\n' or '\0')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static T? FindInner<T>(Exception exception)
+        where T : Exception
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    private static Exception Innermost(Exception exception)
+    {
+        var current = exception;
+        while (current.InnerException is not null)
+        {
+            current = current.InnerException;
+        }
+
+        return current;
+    }
+}

@@ -1,0 +1,477 @@
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moq;
+using Webhooks.Configuration;
+using Webhooks.Delivery;
+using Webhooks.Envelopes;
+using Webhooks.Storage;
+using Webhooks.Testing;
+
+namespace Webhooks.Core.Tests.Delivery;
+
+public class DeliveryProcessorTests
+{
+    private const string DeliveriesName = "deliveries";
+    private const string DeadLetterName = "deadletter";
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("{\"email\":\"\",\"amount\":0}");
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly ManualTimeProvider _time = new();
+    private readonly StubTargetHandler _target = new();
+    private readonly List<string> _calls = [];
+    private readonly List<Sent> _sent = [];
+    private readonly List<Updated> _updated = [];
+    private readonly Mock<QueueClient> _deliveries;
+    private readonly Mock<QueueClient> _deadLetter;
+    private readonly WebhooksOptions _options = new()
+    {
+        Delivery =
+        {
+            MaxAttempts = 5,
+            BaseDelay = TimeSpan.FromSeconds(10),
+            BackoffFactor = 2,
+            MaxDelay = TimeSpan.FromHours(1),
+            Jitter = "none",
+            PauseProbeInterval = TimeSpan.FromMinutes(5),
+        },
+        Sources = { ["shop"] = new SourceOptions { Target = { Url = "https://shop.example.com/hooks" } } },
+    };
+
+    private readonly TargetPauseRegistry _pauses;
+    private readonly DeliveryProcessor _processor;
+
+    public DeliveryProcessorTests()
+    {
+        _deliveries = Queue(DeliveriesName);
+        _deadLetter = Queue(DeadLetterName);
+        var service = new Mock<QueueServiceClient>(MockBehavior.Strict);
+        service.Setup(s => s.GetQueueClient(DeliveriesName)).Returns(_deliveries.Object);
+        service.Setup(s => s.GetQueueClient(DeadLetterName)).Returns(_deadLetter.Object);
+        service.Setup(s => s.GetQueueClient(DeliveriesName + "-poison")).Returns(Queue(DeliveriesName + "-poison").Object);
+        var queues = new WebhookQueues(service.Object, new QueueNamesOptions { Deliveries = DeliveriesName, DeadLetter = DeadLetterName });
+
+        var options = Options.Create(_options);
+        var factory = new Mock<IHttpClientFactory>();
+        factory.Setup(f => f.CreateClient(TargetClient.HttpClientName)).Returns(_target.CreateClient);
+        _pauses = new TargetPauseRegistry(options, _time, NullLogger<TargetPauseRegistry>.Instance);
+        _processor = new DeliveryProcessor(
+            queues,
+            new TargetClient(factory.Object, options, _time),
+            new TargetGuard(options, new FakeResolver()),
+            new DeliveryClassifier(new Backoff(new FixedRandom(0.5))),
+            _pauses,
+            options,
+            _time,
+            NullLogger<DeliveryProcessor>.Instance);
+    }
+
+    [Fact]
+    public async Task Received_TargetAnswers200_DeletesTheMessageAndNothingElse()
+    {
+        _target.Respond(200);
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
+
+        Assert.Equal(["deliveries.delete m1 pop1"], _calls);
+        Assert.Equal(DeliveryOutcomeKind.Delivered, outcome.Kind);
+        Assert.Equal("d1", outcome.DeliveryId);
+        Assert.Equal("shop", outcome.Source);
+        Assert.Equal(1, outcome.Attempt);
+        Assert.Equal(200, outcome.Status);
+        Assert.Equal(Body, Assert.Single(_target.Requests).Body);
+    }
+
+    [Fact]
+    public async Task Received_TargetAnswers503_UpdatesTheMessageWithTheAttemptAndTheBackoffDelay()
+    {
+        _target.Respond(503, "Service Unavailable", "text/plain");
+        var envelope = Envelope(attempt: 2);
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(envelope));
+
+        Assert.Equal(["deliveries.update m1 pop1 00:00:40"], _calls);
+        Assert.Equal(DeliveryOutcomeKind.Requeued, outcome.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(40), outcome.Delay);
+        var updated = EnvelopeSerializer.Deserialize(Assert.Single(_updated).Content!);
+        Assert.Equal(3, updated.Attempt);
+        var attempt = Assert.Single(updated.Attempts);
+        Assert.Equal(3, attempt.Number);
+        Assert.Equal(DeliveryAttemptOutcomes.Requeue, attempt.Outcome);
+        Assert.Equal(503, attempt.Status);
+        Assert.Equal("503: Service Unavailable", attempt.Detail);
+        Assert.Equal(_time.GetUtcNow(), attempt.At);
+        Assert.Equal(Body, updated.Body);
+        Assert.Equal(envelope.Id, updated.Id);
+    }
+
+    [Fact]
+    public async Task Received_TargetAnswers422_WritesTheDeadLetterRecordFirstThenDeletes()
+    {
+        _target.Respond(422, """{"message":"The given data was invalid.","errors":{"email":["The email field is required."]}}""", "application/json", ("X-Request-Id", "req-9"));
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
+
+        Assert.Equal(["deadletter.send visibility: ttl:-00:00:00.0010000", "deliveries.delete m1 pop1"], _calls);
+        Assert.Equal(DeliveryOutcomeKind.DeadLettered, outcome.Kind);
+        Assert.Equal(DeadLetterReasons.TargetRejected, outcome.Reason);
+        var record = DeadLetter(Assert.Single(_sent));
+        Assert.Equal(DeadLetterReasons.TargetRejected, record.Reason);
+        Assert.Equal(422, record.FinalStatus);
+        Assert.Equal(DeliveriesName, record.OriginQueue);
+        Assert.Equal(_time.GetUtcNow(), record.DeadLetteredAt);
+        Assert.Equal(Body, record.Envelope!.Body);
+        Assert.Equal(1, record.Envelope.Attempt);
+        Assert.Equal(DeliveryAttemptOutcomes.DeadLetter, Assert.Single(record.Envelope.Attempts).Outcome);
+        Assert.Equal("req-9", record.Response!.Headers["x-request-id"]);
+        Assert.Contains("The email field is required.", record.Response.Body, StringComparison.Ordinal);
+        Assert.Equal(TargetErrorDialects.Validation, record.Error!.Dialect);
+        Assert.Equal(["The email field is required."], record.Error.Errors!["email"]);
+    }
+
+    [Fact]
+    public async Task Received_DeadLetterWriteFails_LeavesTheOriginalAndThrows()
+    {
+        _target.Respond(404);
+        _deadLetter.Setup(q => q.SendMessageAsync(It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<TimeSpan?>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RequestFailedException(0, "storage down"));
+
+        await Assert.ThrowsAsync<RequestFailedException>(() => _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope())));
+
+        Assert.Empty(_calls);
+    }
+
+    [Fact]
+    public async Task Received_DeleteFindsTheMessageGone_StillReportsDelivered()
+    {
+        _target.Respond(200);
+        _deliveries.Setup(q => q.DeleteMessageAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RequestFailedException(404, "gone", "MessageNotFound", null));
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
+
+        Assert.Equal(DeliveryOutcomeKind.Delivered, outcome.Kind);
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("{\"id\":\"x\"}")]
+    [InlineData("")]
+    public async Task Received_UndecodableMessage_IsDeadLetteredAsMalformedWithItsRawText(string text)
+    {
+        var message = new QueueMessage("m1", "pop1", BinaryData.FromString(text), "raw:" + text, 3, null, null, null);
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, message);
+
+        Assert.Equal(DeliveryOutcomeKind.DeadLettered, outcome.Kind);
+        Assert.Equal(DeadLetterReasons.MalformedMessage, outcome.Reason);
+        Assert.Equal(["deadletter.send visibility: ttl:-00:00:00.0010000", "deliveries.delete m1 pop1"], _calls);
+        var record = DeadLetter(Assert.Single(_sent));
+        Assert.Equal("raw:" + text, record.RawMessage);
+        Assert.Null(record.Envelope);
+        Assert.NotNull(record.Detail);
+        Assert.Empty(_target.Requests);
+    }
+
+    [Theory]
+    [InlineData("unknown", null, "source 'unknown' is not configured")]
+    [InlineData("shop", null, "no target URL is configured")]
+    [InlineData("shop", "ftp://shop.example.com/", "scheme 'ftp'")]
+    [InlineData("shop", "http://10.0.0.5/hooks", "private or reserved")]
+    public async Task Received_SourceOrTargetNotConfigured_IsDeadLetteredWithoutACall(string source, string? url, string detail)
+    {
+        _options.Sources["shop"].Target.Url = url;
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope(source: source)));
+
+        Assert.Equal(DeadLetterReasons.TargetNotConfigured, outcome.Reason);
+        var record = DeadLetter(Assert.Single(_sent));
+        Assert.Equal(DeadLetterReasons.TargetNotConfigured, record.Reason);
+        Assert.Contains(detail, record.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, record.Envelope!.Attempt);
+        Assert.Empty(_target.Requests);
+        Assert.Equal("deliveries.delete m1 pop1", _calls[^1]);
+    }
+
+    [Fact]
+    public async Task Received_BrokenTargetAuth_IsDeadLetteredWithoutACallOrTheSecret()
+    {
+        _options.Sources["shop"].Target.Auth = new TargetAuthOptions { Type = "standard-webhooks", Secret = "whsec_!!not-base64-secret!!" };
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
+
+        Assert.Equal(DeadLetterReasons.TargetNotConfigured, outcome.Reason);
+        Assert.DoesNotContain("not-base64-secret", DeadLetter(Assert.Single(_sent)).Detail, StringComparison.Ordinal);
+        Assert.Empty(_target.Requests);
+    }
+
+    [Fact]
+    public async Task Received_LastAttemptFailsTransiently_IsDeadLetteredAsRetriesExhausted()
+    {
+        _target.Respond(500, """{"message":"boom"}""");
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope(attempt: 4)));
+
+        Assert.Equal(DeadLetterReasons.RetriesExhausted, outcome.Reason);
+        var record = DeadLetter(Assert.Single(_sent));
+        Assert.Equal(5, record.Envelope!.Attempt);
+        Assert.Equal(500, record.FinalStatus);
+        Assert.Equal("500: boom", record.Error!.Summary);
+        Assert.Equal(["deadletter.send visibility: ttl:-00:00:00.0010000", "deliveries.delete m1 pop1"], _calls);
+    }
+
+    [Fact]
+    public async Task Received_TooOldAndFailingTransiently_IsDeadLetteredAsRetriesExhausted()
+    {
+        _target.Throw(new HttpRequestException(HttpRequestError.ConnectionError, "refused"));
+        var envelope = Envelope();
+        envelope.ReceivedAt = _time.GetUtcNow() - TimeSpan.FromHours(25);
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(envelope));
+
+        Assert.Equal(DeadLetterReasons.RetriesExhausted, outcome.Reason);
+        Assert.Null(DeadLetter(Assert.Single(_sent)).FinalStatus);
+    }
+
+    [Fact]
+    public async Task Received_TargetAnswers401_PausesTheTargetAndHoldsTheMessageUntilTheProbe()
+    {
+        _target.Respond(401, """{"message":"Your API key is wrong."}""");
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
+
+        Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
+        Assert.Equal(TimeSpan.FromMinutes(5), outcome.Delay);
+        Assert.Equal(["deliveries.update m1 pop1 00:05:00"], _calls);
+        var updated = EnvelopeSerializer.Deserialize(Assert.Single(_updated).Content!);
+        Assert.Equal(1, updated.Attempt);
+        Assert.Equal(DeliveryAttemptOutcomes.Held, Assert.Single(updated.Attempts).Outcome);
+        var pause = Assert.Single(_pauses.Snapshot());
+        Assert.Equal(("shop", 401), (pause.Source, pause.Status));
+    }
+
+    [Fact]
+    public async Task Received_WhileTargetPaused_HoldsWithoutCallingOrCountingAnAttempt()
+    {
+        _pauses.Pause("shop", "target answered 401", 401);
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope(attempt: 2)));
+
+        Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
+        Assert.Equal(2, outcome.Attempt);
+        Assert.Equal(["deliveries.update m1 pop1 00:04:00"], _calls);
+        Assert.Null(Assert.Single(_updated).Content); // visibility only: the envelope is unchanged
+        Assert.Empty(_target.Requests);
+    }
+
+    [Fact]
+    public async Task Received_ProbeAfterTheIntervalSucceeds_DeliversAndResumesTheTarget()
+    {
+        _pauses.Pause("shop", "target answered 401", 401);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        _target.Respond(200);
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
+
+        Assert.Equal(DeliveryOutcomeKind.Delivered, outcome.Kind);
+        Assert.False(_pauses.IsPaused("shop"));
+    }
+
+    [Fact]
+    public async Task Received_ProbeTimesOut_TargetStaysPaused()
+    {
+        _options.Sources["shop"].Target.Timeout = TimeSpan.FromMilliseconds(50);
+        _pauses.Pause("shop", "target answered 401", 401);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        _target.Hang();
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
+
+        Assert.Equal(DeliveryOutcomeKind.Requeued, outcome.Kind);
+        Assert.Equal(DeliveryFailureKind.Timeout, outcome.Failure);
+        Assert.True(_pauses.IsPaused("shop"));
+    }
+
+    [Fact]
+    public async Task Received_ManyAttempts_HistoryKeepsTheLastTenButTheCountGoesOn()
+    {
+        _options.Delivery.MaxAttempts = 100;
+        var envelope = Envelope(attempt: 12);
+        envelope.Attempts = Enumerable.Range(3, 10).Select(n => new DeliveryAttempt(n, _time.GetUtcNow(), "requeue", 503, null, 1)).ToList();
+        _target.Respond(503);
+
+        await _processor.ProcessReceivedAsync(_deliveries.Object, Message(envelope));
+
+        var updated = EnvelopeSerializer.Deserialize(Assert.Single(_updated).Content!);
+        Assert.Equal(13, updated.Attempt);
+        Assert.Equal(Enumerable.Range(4, 10), updated.Attempts.Select(a => a.Number));
+    }
+
+    [Fact]
+    public async Task Received_MessageAboutToExpire_IsSentAgainWithoutExpiryInsteadOfUpdated()
+    {
+        _target.Respond(503);
+        var message = Message(Envelope()) with { ExpiresOn = _time.GetUtcNow() + TimeSpan.FromMinutes(30) };
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, message);
+
+        Assert.Equal(["deliveries.send visibility:00:00:10 ttl:-00:00:00.0010000", "deliveries.delete m1 pop1"], _calls);
+        Assert.Equal(1, EnvelopeSerializer.Deserialize(Assert.Single(_sent).Content).Attempt);
+        Assert.Equal(DeliveryOutcomeKind.Requeued, outcome.Kind);
+    }
+
+    [Fact]
+    public async Task Received_ShutdownDuringTheCall_ThrowsAndSettlesNothing()
+    {
+        _target.Hang();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()), cts.Token));
+
+        Assert.Empty(_calls);
+    }
+
+    [Fact]
+    public async Task Received_HugeHtmlErrorBody_RecordStillFitsAQueueMessage()
+    {
+        _options.Delivery.MaxResponseBodyBytes = 40_000;
+        var envelope = Envelope();
+        envelope.Body = Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('p', 20_000) + "\"}");
+        _target.Respond(400, "<html><body>" + string.Concat(Enumerable.Repeat("<p>\"quoted\" & <b>bold</b></p>", 1200)) + "</body></html>", "text/html");
+
+        await _processor.ProcessReceivedAsync(_deliveries.Object, Message(envelope));
+
+        var sent = Assert.Single(_sent);
+        Assert.True(sent.Content.Length <= QueueClient.MaxMessageBytes / 4 * 3);
+        var record = DeadLetter(sent);
+        Assert.Null(record.Response!.Body);
+        Assert.True(record.Response.BodyTruncated);
+        Assert.Equal(envelope.Body, record.Envelope!.Body);
+        Assert.Equal("deliveries.delete m1 pop1", _calls[^1]);
+    }
+
+    [Fact]
+    public async Task Triggered_TargetAnswers200_WritesNothing()
+    {
+        _target.Respond(200);
+
+        var outcome = await _processor.ProcessTriggeredAsync(new BinaryData(EnvelopeSerializer.Serialize(Envelope())));
+
+        Assert.Equal(DeliveryOutcomeKind.Delivered, outcome.Kind);
+        Assert.Empty(_calls);
+    }
+
+    [Fact]
+    public async Task Triggered_TargetAnswers503_SendsTheUpdatedEnvelopeAgainInvisibleForTheDelay()
+    {
+        _target.Respond(503);
+
+        var outcome = await _processor.ProcessTriggeredAsync(new BinaryData(EnvelopeSerializer.Serialize(Envelope())));
+
+        Assert.Equal(DeliveryOutcomeKind.Requeued, outcome.Kind);
+        Assert.Equal(["deliveries.send visibility:00:00:10 ttl:-00:00:00.0010000"], _calls);
+        var requeued = EnvelopeSerializer.Deserialize(Assert.Single(_sent).Content);
+        Assert.Equal(1, requeued.Attempt);
+        Assert.Equal(Body, requeued.Body);
+    }
+
+    [Fact]
+    public async Task Triggered_WhileTargetPaused_SendsTheSameBytesAgainForTheHold()
+    {
+        _pauses.Pause("shop", "target answered 403", 403);
+        var bytes = EnvelopeSerializer.Serialize(Envelope());
+
+        var outcome = await _processor.ProcessTriggeredAsync(new BinaryData(bytes));
+
+        Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
+        Assert.Equal(["deliveries.send visibility:00:05:00 ttl:-00:00:00.0010000"], _calls);
+        Assert.Equal(bytes, Assert.Single(_sent).Content);
+        Assert.Empty(_target.Requests);
+    }
+
+    [Fact]
+    public async Task Triggered_TargetAnswers409_WritesTheDeadLetterRecordOnly()
+    {
+        _target.Respond(409, """{"status":409,"error":"Conflict","errorCode":"userEmailConflict","message":"The email is already used within your gym or chain"}""");
+
+        var outcome = await _processor.ProcessTriggeredAsync(new BinaryData(EnvelopeSerializer.Serialize(Envelope())));
+
+        Assert.Equal(DeliveryOutcomeKind.DeadLettered, outcome.Kind);
+        Assert.Equal(["deadletter.send visibility: ttl:-00:00:00.0010000"], _calls);
+        var record = DeadLetter(Assert.Single(_sent));
+        Assert.Equal("409 userEmailConflict: The email is already used within your gym or chain", record.Error!.Summary);
+        Assert.Equal(DeliveriesName, record.OriginQueue);
+    }
+
+    [Fact]
+    public async Task Triggered_UndecodableMessage_IsDeadLetteredWithTheMessageTextAsTheQueueHeldIt()
+    {
+        var bytes = Encoding.UTF8.GetBytes("<xml/>");
+
+        var outcome = await _processor.ProcessTriggeredAsync(new BinaryData(bytes));
+
+        Assert.Equal(DeadLetterReasons.MalformedMessage, outcome.Reason);
+        Assert.Equal(Convert.ToBase64String(bytes), DeadLetter(Assert.Single(_sent)).RawMessage);
+    }
+
+    [Fact]
+    public async Task Triggered_StorageDownWhileRequeueing_Throws()
+    {
+        _target.Respond(503);
+        _deliveries.Setup(q => q.SendMessageAsync(It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<TimeSpan?>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RequestFailedException(0, "storage down"));
+
+        await Assert.ThrowsAsync<RequestFailedException>(() => _processor.ProcessTriggeredAsync(new BinaryData(EnvelopeSerializer.Serialize(Envelope()))));
+    }
+
+    private static DeliveryEnvelope Envelope(string source = "shop", int attempt = 0) => new()
+    {
+        Id = "d1",
+        Source = source,
+        ReceivedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero) - TimeSpan.FromMinutes(1),
+        ContentType = "application/json",
+        Headers = { ["webhook-id"] = "d1" },
+        Body = Body,
+        Attempt = attempt,
+    };
+
+    private QueueMessage Message(DeliveryEnvelope envelope)
+    {
+        var bytes = EnvelopeSerializer.Serialize(envelope);
+        return new QueueMessage("m1", "pop1", new BinaryData(bytes), Convert.ToBase64String(bytes), 1, _time.GetUtcNow(), _time.GetUtcNow().AddDays(7), null);
+    }
+
+    private static DeadLetterRecord DeadLetter(Sent sent) =>
+        JsonSerializer.Deserialize<DeadLetterRecord>(sent.Content, Json)!;
+
+    private Mock<QueueClient> Queue(string name)
+    {
+        var queue = new Mock<QueueClient>();
+        queue.SetupGet(q => q.Name).Returns(name);
+        queue.Setup(q => q.DeleteMessageAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Callback((string id, string pop, CancellationToken _) => _calls.Add($"{name}.delete {id} {pop}"))
+            .Returns(Task.CompletedTask);
+        queue.Setup(q => q.UpdateMessageAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<ReadOnlyMemory<byte>?>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .Callback((string id, string pop, ReadOnlyMemory<byte>? content, TimeSpan visibility, CancellationToken _) =>
+            {
+                _calls.Add($"{name}.update {id} {pop} {visibility}");
+                _updated.Add(new Updated(content?.ToArray(), visibility));
+            })
+            .ReturnsAsync(new UpdateReceipt("pop2", DateTimeOffset.UnixEpoch));
+        queue.Setup(q => q.SendMessageAsync(It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<TimeSpan?>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .Callback((ReadOnlyMemory<byte> content, TimeSpan? visibility, TimeSpan? ttl, CancellationToken _) =>
+            {
+                _calls.Add($"{name}.send visibility:{visibility} ttl:{ttl}");
+                _sent.Add(new Sent(name, content.ToArray()));
+            })
+            .ReturnsAsync(new SendReceipt("new", "pop", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, DateTimeOffset.UnixEpoch));
+        return queue;
+    }
+
+    private sealed record Sent(string Queue, byte[] Content);
+
+    private sealed record Updated(byte[]? Content, TimeSpan Visibility);
+}

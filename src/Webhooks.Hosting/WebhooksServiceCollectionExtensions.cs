@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
+using Webhooks.Dedup;
 using Webhooks.Intake;
 using Webhooks.Intake.Handshakes;
 using Webhooks.Queuing;
@@ -38,6 +39,7 @@ public static class WebhooksServiceCollectionExtensions
         services.AddSingleton<IHandshakeResponder, SlackHandshake>();
         services.AddSingleton<IHandshakeResponder, GraphHandshake>();
         services.TryAddSingleton<IDeliveryQueue, StorageDeliveryQueue>();
+        services.TryAddSingleton<IDeliveryDeduplicator, BlobDeliveryDeduplicator>();
         services.AddSingleton<SourceRateLimiter>();
         services.AddSingleton<WebhookIntake>();
         return services;

@@ -129,14 +129,16 @@ public sealed class DeliveryProcessor
         {
             envelope = EnvelopeSerializer.Deserialize(body.Span);
         }
-        catch (Exception ex) when (ex is EnvelopeFormatException or JsonException or FormatException or NotSupportedException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Decoding is pure: whatever it throws, the message is not a usable envelope, and retrying cannot help.
             _logger.LogError("Undecodable message on queue {Queue} ({Length} bytes) dead-lettered as malformedMessage: {Error}", originQueue, body.Length, ex.Message);
             return DeadLetter(
                 new DeadLetterRecord { RawMessage = rawText(), Reason = DeadLetterReasons.MalformedMessage, Detail = ex.Message, DeadLetteredAt = Now, OriginQueue = originQueue },
                 new DeliveryOutcome { Kind = DeliveryOutcomeKind.DeadLettered, Reason = DeadLetterReasons.MalformedMessage, Detail = ex.Message });
         }
 
+        envelope.Attempts ??= []; // "attempts": null in hand-made messages
         using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = envelope.Id, ["Source"] = envelope.Source, ["Queue"] = originQueue });
         var options = _options.Value;
         if (!options.Sources.TryGetValue(envelope.Source, out var source))

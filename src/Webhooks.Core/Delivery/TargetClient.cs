@@ -7,6 +7,7 @@ using Azure.Identity;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
 using Webhooks.Envelopes;
+using Webhooks.Verification;
 
 namespace Webhooks.Delivery;
 
@@ -92,7 +93,7 @@ public sealed class TargetClient
 
         if (type.Equals(TargetAuthTypes.StandardWebhooks, StringComparison.OrdinalIgnoreCase))
         {
-            return OutboundSigner.DecodeSecret(auth.Secret) is null ? "target auth 'standard-webhooks' needs a whsec_ base64 Secret" : null;
+            return StandardWebhooksSecret.IsWellFormed(auth.Secret) ? null : "target auth 'standard-webhooks' needs a whsec_ base64 Secret";
         }
 
         return $"target auth type '{type}' is not one of none, header, bearer, standard-webhooks";
@@ -237,11 +238,11 @@ public sealed class TargetClient
         }
         else if (type.Equals(TargetAuthTypes.StandardWebhooks, StringComparison.OrdinalIgnoreCase))
         {
-            var key = OutboundSigner.DecodeSecret(auth.Secret)!;
-            var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
-            request.Headers.TryAddWithoutValidation("webhook-id", envelope.Id);
-            request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-            request.Headers.TryAddWithoutValidation("webhook-signature", OutboundSigner.Sign(key, envelope.Id, timestamp, body));
+            // The same signer the intake's verifier is tested against, so a target running our verifier accepts us.
+            foreach (var (name, value) in StandardWebhooksSigner.CreateHeaders(auth.Secret!, envelope.Id, _timeProvider.GetUtcNow(), body))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
         }
     }
 

@@ -159,6 +159,9 @@ public class DeliveryProcessorTests
     [InlineData("not json at all")]
     [InlineData("{\"id\":\"x\"}")]
     [InlineData("")]
+    [InlineData("{\"id\":\"x\",\"source\":\"shop\",\"receivedAt\":\"2026-01-01T00:00:00Z\",\"contentType\":\"a/b\",\"body\":\"e30=\",\"headers\":null}")]
+    [InlineData("{\"id\":\"x\",\"source\":\"shop\",\"receivedAt\":\"yesterday\",\"contentType\":\"a/b\",\"body\":\"e30=\"}")]
+    [InlineData("{\"id\":\"x\",\"source\":\"shop\",\"receivedAt\":\"2026-01-01T00:00:00Z\",\"contentType\":\"a/b\",\"body\":\"not base64!\"}")]
     public async Task Received_UndecodableMessage_IsDeadLetteredAsMalformedWithItsRawText(string text)
     {
         var message = new QueueMessage("m1", "pop1", BinaryData.FromString(text), "raw:" + text, 3, null, null, null);
@@ -173,6 +176,19 @@ public class DeliveryProcessorTests
         Assert.Null(record.Envelope);
         Assert.NotNull(record.Detail);
         Assert.Empty(_target.Requests);
+    }
+
+    [Fact]
+    public async Task Received_EnvelopeWithNullAttemptHistory_IsStillDelivered()
+    {
+        _target.Respond(503);
+        var json = "{\"id\":\"d1\",\"source\":\"shop\",\"receivedAt\":\"2025-12-31T23:59:00Z\",\"contentType\":\"application/json\",\"body\":\"e30=\",\"attempts\":null}";
+        var bytes = Encoding.UTF8.GetBytes(json);
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, new QueueMessage("m1", "pop1", new BinaryData(bytes), json, 1, null, null, null));
+
+        Assert.Equal(DeliveryOutcomeKind.Requeued, outcome.Kind);
+        Assert.Single(EnvelopeSerializer.Deserialize(Assert.Single(_updated).Content!).Attempts);
     }
 
     [Theory]

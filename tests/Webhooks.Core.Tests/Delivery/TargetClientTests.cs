@@ -8,6 +8,8 @@ using Moq;
 using Webhooks.Configuration;
 using Webhooks.Delivery;
 using Webhooks.Envelopes;
+using Webhooks.Intake;
+using Webhooks.Verification;
 
 namespace Webhooks.Core.Tests.Delivery;
 
@@ -121,6 +123,21 @@ public class TargetClientTests
         var key = Convert.FromBase64String(Secret["whsec_".Length..]);
         var signed = Encoding.UTF8.GetBytes($"msg_2Kq9.{timestamp}.").Concat(Body).ToArray();
         Assert.Equal("v1," + Convert.ToBase64String(HMACSHA256.HashData(key, signed)), headers["webhook-signature"]);
+    }
+
+    [Fact]
+    public async Task Send_StandardWebhooksAuth_IsAcceptedByOurOwnIntakeVerifier()
+    {
+        _source.Target.Auth = new TargetAuthOptions { Type = "standard-webhooks", Secret = Secret };
+        _target.Respond(200);
+
+        await Client().SendAsync(Envelope(), _source);
+
+        var request = Assert.Single(_target.Requests);
+        var receiver = new SourceOptions { Verification = "standard-webhooks", Secrets = [Secret] };
+        var verdict = new StandardWebhooksVerifier().Verify(new VerificationContext(
+            "ours", receiver, new DictionaryRequestHeaders(request.Headers), request.Body, DateTimeOffset.UtcNow, new Dictionary<string, SourceOptions>()));
+        Assert.True(verdict.Succeeded, verdict.Message);
     }
 
     [Fact]

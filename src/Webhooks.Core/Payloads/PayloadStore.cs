@@ -96,7 +96,7 @@ public class PayloadStore
     }
 
     /// <summary>Opens a stored body for streaming (Get Blob); dispose the result.</summary>
-    /// <exception cref="PayloadNotFoundException">The blob is gone (deleted, or removed by the lifecycle rule).</exception>
+    /// <exception cref="PayloadNotFoundException">The blob is gone (deleted, or removed by the lifecycle rule), or the reference names none.</exception>
     public virtual async Task<BlobDownloadStreamingResult> OpenReadAsync(BodyReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
@@ -104,8 +104,9 @@ public class PayloadStore
         {
             return await BlobOf(reference).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+        catch (Exception ex) when (ex is RequestFailedException { Status: 404 } or ArgumentException)
         {
+            // A reference naming no valid blob (a hand-made message) is as missing as a deleted one.
             throw new PayloadNotFoundException(reference, ex);
         }
     }

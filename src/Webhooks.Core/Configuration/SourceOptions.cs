@@ -44,7 +44,7 @@ public sealed class SourceOptions
 
     /// <summary>
     /// Optional dotted JSON path (like <c>data.customer</c>) whose string or number value chooses the delivery
-    /// queue when there are several, so deliveries with the same value share a queue. Null spreads round-robin.
+    /// queue when there are several, so deliveries with the same value share a queue. Null or empty spreads round-robin.
     /// </summary>
     public string? PartitionKey { get; set; }
 

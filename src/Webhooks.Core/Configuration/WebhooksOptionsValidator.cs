@@ -56,7 +56,7 @@ public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = nul
                 failures.Add($"{at}:Handshakes '{handshake}' is unknown; use any of {string.Join(", ", Handshakes)}.");
             }
 
-            if (source.PartitionKey is { } partitionKey && (partitionKey.Length == 0 || partitionKey.Split('.').Any(segment => segment.Length == 0)))
+            if (source.PartitionKey is { Length: > 0 } partitionKey && partitionKey.Split('.').Any(segment => segment.Length == 0))
             {
                 failures.Add($"{at}:PartitionKey must be a dotted JSON path such as data.customer.");
             }

@@ -120,7 +120,7 @@ internal sealed partial class StreamedIntake(WebhookIntake intake, PayloadStore 
             yield return idProperty;
         }
 
-        if (source.PartitionKey is { } partitionKey)
+        if (source.PartitionKey is { Length: > 0 } partitionKey)
         {
             yield return partitionKey;
         }
@@ -135,7 +135,7 @@ internal sealed partial class StreamedIntake(WebhookIntake intake, PayloadStore 
             : null;
 
     private static string? PartitionKey(SourceOptions source, JsonPathWatch watch) =>
-        source.PartitionKey is { } path
+        source.PartitionKey is { Length: > 0 } path
         && watch.Last(path) is { Kind: System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number, Text: { Length: <= WebhookIntake.MaxPartitionKeyLength } key }
             ? key
             : null;

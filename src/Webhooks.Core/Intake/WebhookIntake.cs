@@ -227,7 +227,7 @@ public sealed partial class WebhookIntake(
     // A string or number at the source's PartitionKey path; anything else spreads round-robin.
     private static string? PartitionKeyOf(JsonElement root, SourceOptions source)
     {
-        if (source.PartitionKey is not { } path || !JsonBodyValidator.TryResolve(root, path, out var value))
+        if (source.PartitionKey is not { Length: > 0 } path || !JsonBodyValidator.TryResolve(root, path, out var value))
         {
             return null;
         }

@@ -114,7 +114,10 @@ public sealed class LargePayloadTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.NotNull(record.Envelope!.BodyRef);
         Assert.Equal(body.Length, (await _hosts.Container.GetBlobClient(record.Envelope.BodyRef.Blob).GetPropertiesAsync()).ContentLength);
 
-        // Replay as the operations tooling does: the recorded envelope goes back on the deliveries queue.
+        // Replay as the operations tooling does (ReplayEnvelope): the recorded envelope, attempts reset, goes back on
+        // the deliveries queue with its body reference.
+        record.Envelope.Attempt = 0;
+        record.Envelope.Attempts = [];
         record.Envelope.ReplayCount++;
         await delivery.EnqueueAsync(record.Envelope);
         var requests = await _target.WaitForAnsweredAsync(2, Patience);

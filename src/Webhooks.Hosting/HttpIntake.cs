@@ -47,10 +47,17 @@ public static class HttpIntake
                 _ => "The request could not be read.",
             }, traceId);
         }
-        catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && httpContext.RequestAborted.IsCancellationRequested)
         {
-            // The caller went away; nothing was acknowledged and nobody is listening for an answer.
+            // The caller went away (a reset mid-body surfaces as an IOException); nothing was acknowledged and nobody
+            // is listening for an answer.
             return;
+        }
+        catch (IOException)
+        {
+            // Kestrel reports some malformed framing as a plain IOException rather than a BadHttpRequestException (an
+            // overflowing chunk size: "Bad chunk size data."). Queue failures never get here: intake answers them 503.
+            response = ProblemResponses.Create(httpContext, 400, "The request body could not be read.", traceId);
         }
         catch (Exception ex)
         {

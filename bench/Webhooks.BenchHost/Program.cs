@@ -1,0 +1,29 @@
+using Webhooks.BenchHost;
+using Webhooks.Hosting;
+using Webhooks.Queuing;
+
+// Bench:Mode = sink | bare. Everything else (Urls, Webhooks:*, AzureWebJobsStorage, Logging) comes from the
+// environment, exactly as for src/Webhooks.Server, so the two processes differ only in what the mode changes.
+var builder = WebApplication.CreateBuilder(args);
+var mode = builder.Configuration["Bench:Mode"] ?? BenchModes.Sink;
+
+if (string.Equals(mode, BenchModes.Bare, StringComparison.OrdinalIgnoreCase))
+{
+    var bare = builder.Build();
+    bare.MapPost("/api/webhooks/{source}", () => Results.StatusCode(StatusCodes.Status202Accepted));
+    bare.MapGet("/api/health", () => Results.Ok());
+    bare.Run();
+    return;
+}
+
+if (!string.Equals(mode, BenchModes.Sink, StringComparison.OrdinalIgnoreCase))
+{
+    throw new InvalidOperationException($"Bench:Mode '{mode}' is unknown; use '{BenchModes.Sink}' or '{BenchModes.Bare}'.");
+}
+
+// IDeliveryQueue is TryAdd-registered by AddWebhooks, so registering the sink first replaces only the queue write.
+builder.Services.AddSingleton<IDeliveryQueue, SinkDeliveryQueue>();
+builder.Services.AddWebhooks(builder.Configuration);
+var app = builder.Build();
+app.MapWebhooks();
+app.Run();

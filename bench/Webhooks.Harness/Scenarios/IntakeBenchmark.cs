@@ -1,0 +1,201 @@
+using Azure;
+using Webhooks.Envelopes;
+using Webhooks.Harness.Hosts;
+using Webhooks.Harness.Load;
+using Webhooks.Harness.Measuring;
+using Webhooks.Storage;
+using Webhooks.Testing.Azurite;
+
+namespace Webhooks.Harness.Scenarios;
+
+/// <summary>
+/// Intake throughput against its two ceilings, measured in the same run: (a) the real host (verify + validate +
+/// enqueue to Azurite) against a raw Put Message loop with our client to the same Azurite; (b) the same pipeline
+/// with the queue replaced by an in-process sink against a bare Kestrel endpoint answering 202.
+/// </summary>
+public static class IntakeBenchmark
+{
+    private const string RawPut = "raw put (QueueClient → Azurite)";
+    private const string Intake = "intake (server → Azurite)";
+    private const string Sink = "intake, in-process sink";
+    private const string Bare = "bare Kestrel 202";
+
+    /// <summary>Runs every round; each round measures all four scenarios in turn.</summary>
+    public static async Task<IntakeReport> RunAsync(IntakeOptions options, TextWriter log, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        await using var azurite = new AzuriteFixture();
+        await azurite.InitializeAsync();
+        using var azuriteMeter = ListeningProcess.FindByPort(azurite.QueuePort) is { } azuritePid ? new ProcessMeter(azuritePid) : null;
+
+        var ports = FreePorts.Take(3);
+        var settings = BenchSettings.For(azurite.ConnectionString, logLevel: options.HostLogLevel);
+        foreach (var (key, value) in options.HostEnvironment ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        await using var server = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, ports[0], settings), cancellationToken);
+        await using var sink = await HostProcess.StartAsync(new HostLaunch(HostBinaries.BenchHost, ports[1], With(settings, "Bench:Mode", "sink")), cancellationToken);
+        await using var bare = await HostProcess.StartAsync(new HostLaunch(HostBinaries.BenchHost, ports[2], With(settings, "Bench:Mode", "bare")), cancellationToken);
+        log.WriteLine($"Azurite queue port {azurite.QueuePort} (pid {azuriteMeter?.Pid}), server pid {server.Pid}, sink pid {sink.Pid}, bare pid {bare.Pid}");
+
+        var service = azurite.CreateQueueServiceClient();
+        var rawQueue = service.GetQueueClient("bench-rawput");
+        var deliveries = service.GetQueueClient("webhooks-deliveries");
+        await rawQueue.CreateIfNotExistsAsync(cancellationToken);
+        await deliveries.CreateIfNotExistsAsync(cancellationToken);
+
+        // The raw loop puts what intake puts: a serialized envelope around a body of the same size.
+        var rawMessage = EnvelopeSerializer.Serialize(new DeliveryEnvelope
+        {
+            Id = "msg_raw",
+            Source = BenchSettings.Source,
+            ReceivedAt = DateTimeOffset.UtcNow,
+            ContentType = "application/json",
+            Headers = new(StringComparer.OrdinalIgnoreCase) { ["webhook-id"] = "msg_raw", ["webhook-timestamp"] = "1795263330" },
+            Body = Payloads.Json(options.BodyBytes, "msg_raw"),
+        });
+
+        var loop = new LoopOptions(options.Concurrency, options.Duration, options.Warmup, options.MaxOperations);
+        var runTag = Guid.NewGuid().ToString("N")[..8];
+        var rounds = new List<IntakeRound>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var signer = new SignedDeliveries(BenchSettings.Source, BenchSettings.Secret, options.BodyBytes, $"{runTag}r{round}", TimeProvider.System);
+            var measured = new Dictionary<string, ScenarioResult>();
+            var scenarios = new (string Name, Func<Task<ScenarioResult>> Run)[]
+            {
+                (RawPut, () => Measure.ClosedLoopAsync(RawPut, (_, ct) => PutAsync(rawQueue, rawMessage, ct), loop, null, azuriteMeter, cancellationToken)),
+                (Intake, () => MeasureHttpAsync(Intake, server, signer, loop, azuriteMeter, cancellationToken)),
+                (Sink, () => MeasureHttpAsync(Sink, sink, signer, loop, null, cancellationToken)),
+                (Bare, () => MeasureHttpAsync(Bare, bare, signer, loop, null, cancellationToken)),
+            };
+
+            // ABBA: odd rounds run in this order, even rounds in reverse, so a drift in the machine's background load
+            // (other processes on the shared cores) does not always favour the scenario that runs first.
+            foreach (var (name, run) in round % 2 == 1 ? scenarios : scenarios.Reverse())
+            {
+                measured[name] = await run();
+                log.WriteLine(Row(round, measured[name]));
+            }
+
+            var (raw, intake, sunk, bareResult) = (measured[RawPut], measured[Intake], measured[Sink], measured[Bare]);
+            rounds.Add(new IntakeRound(round, raw, intake, sunk, bareResult));
+
+            // Start every round from empty queues, so a growing Azurite store does not favour the first scenario.
+            await ClearAsync(rawQueue, cancellationToken);
+            await ClearAsync(deliveries, cancellationToken);
+        }
+
+        return new IntakeReport(options, rounds);
+    }
+
+    private static async Task<ScenarioResult> MeasureHttpAsync(
+        string name, HostProcess host, SignedDeliveries signer, LoopOptions loop, ProcessMeter? azurite, CancellationToken cancellationToken)
+    {
+        using var http = LoadHttp.Create(host.BaseAddress, loop.Concurrency);
+        return await Measure.ClosedLoopAsync(
+            name,
+            (sequence, ct) => LoadHttp.SendAsync(http, signer.Create(signer.IdFor(sequence)), ct),
+            loop,
+            host.Meter,
+            azurite,
+            cancellationToken);
+    }
+
+    private static async Task<int> PutAsync(QueueClient queue, byte[] message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.SendMessageAsync(message, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken);
+            return 201;
+        }
+        catch (RequestFailedException ex)
+        {
+            return ex.Status;
+        }
+    }
+
+    private static async Task ClearAsync(QueueClient queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.ClearMessagesAsync(cancellationToken);
+        }
+        catch (RequestFailedException)
+        {
+            // Azurite can time out clearing a very large queue; the next round then starts a little fuller.
+        }
+    }
+
+    private static Dictionary<string, string> With(Dictionary<string, string> settings, string key, string value) =>
+        new(settings, StringComparer.OrdinalIgnoreCase) { [key] = value };
+
+    private static string Row(int round, ScenarioResult result) =>
+        $"round {round}: {result.Name,-34} {result.Loop.PerSecond,8:F0} req/s  p50 {result.Loop.P50Ms,6:F2} ms  p99 {result.Loop.P99Ms,7:F2} ms  " +
+        $"host {Format(result.Resources.HostCpuUs)} µs/req  azurite {Format(result.Resources.AzuriteCpuUs)} µs/req  machine {result.Resources.MachineBusy:P0}  " +
+        $"statuses {string.Join(' ', result.Loop.Outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key}×{o.Value}"))}";
+
+    private static string Format(double? value) => value is { } v ? v.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) : "–";
+}
+
+/// <summary>Settings of an intake benchmark run.</summary>
+/// <param name="Concurrency">Requests in flight at once.</param>
+/// <param name="Duration">Measured time per scenario.</param>
+/// <param name="Warmup">Unmeasured time per scenario first.</param>
+/// <param name="Rounds">How many times to measure all four scenarios.</param>
+/// <param name="BodyBytes">Body size.</param>
+/// <param name="MaxOperations">Cap on measured requests per scenario.</param>
+/// <param name="HostLogLevel">The hosts' default log level.</param>
+/// <param name="HostEnvironment">Extra environment variables for every host process (runtime knobs such as <c>DOTNET_gcServer</c>).</param>
+public sealed record IntakeOptions(
+    int Concurrency = 16,
+    TimeSpan Duration = default,
+    TimeSpan Warmup = default,
+    int Rounds = 1,
+    int BodyBytes = 1024,
+    long MaxOperations = long.MaxValue,
+    string HostLogLevel = "Warning",
+    IReadOnlyDictionary<string, string>? HostEnvironment = null);
+
+/// <summary>One round: the four scenarios and their ratios.</summary>
+public sealed record IntakeRound(int Round, ScenarioResult RawPut, ScenarioResult Intake, ScenarioResult Sink, ScenarioResult Bare)
+{
+    /// <summary>Intake to Azurite over the raw put loop (goal ≥ 0.8).</summary>
+    public double IntakeVsRawPut => Ratio(Intake, RawPut);
+
+    /// <summary>Intake with a sink over bare Kestrel (goal ≥ 0.6).</summary>
+    public double SinkVsBare => Ratio(Sink, Bare);
+
+    private static double Ratio(ScenarioResult a, ScenarioResult b) => b.Loop.PerSecond > 0 ? a.Loop.PerSecond / b.Loop.PerSecond : 0;
+}
+
+/// <summary>Every round of an intake run.</summary>
+public sealed record IntakeReport(IntakeOptions Options, IReadOnlyList<IntakeRound> Rounds)
+{
+    /// <summary>The median of (a) over the rounds.</summary>
+    public double MedianIntakeVsRawPut => Median(Rounds.Select(r => r.IntakeVsRawPut));
+
+    /// <summary>The median of (b) over the rounds.</summary>
+    public double MedianSinkVsBare => Median(Rounds.Select(r => r.SinkVsBare));
+
+    /// <summary>(a) over all rounds pooled: total requests over total measured time, per scenario.</summary>
+    public double PooledIntakeVsRawPut => Pooled(r => r.Intake) / Pooled(r => r.RawPut);
+
+    /// <summary>(b) over all rounds pooled.</summary>
+    public double PooledSinkVsBare => Pooled(r => r.Sink) / Pooled(r => r.Bare);
+
+    private double Pooled(Func<IntakeRound, ScenarioResult> scenario)
+    {
+        var seconds = Rounds.Sum(r => scenario(r).Loop.Elapsed.TotalSeconds);
+        return seconds > 0 ? Rounds.Sum(r => scenario(r).Loop.Operations) / seconds : double.NaN;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,74 @@
+using Webhooks.Harness.Cli;
+using Webhooks.Harness.Reporting;
+using Webhooks.Harness.Scenarios;
+
+// dotnet run -c Release --project bench/Webhooks.LoadTest -- <intake|delivery|memory> [options]; see docs/benchmarks.md.
+var arguments = new Arguments(args);
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var machine = MachineFacts.Collect();
+Console.WriteLine($"Machine: {machine}");
+switch (arguments.Command)
+{
+    case "intake":
+    {
+        var options = new IntakeOptions(
+            Concurrency: arguments.Number("concurrency", 16),
+            Duration: arguments.Seconds("duration", TimeSpan.FromSeconds(20)),
+            Warmup: arguments.Seconds("warmup", TimeSpan.FromSeconds(5)),
+            Rounds: arguments.Number("rounds", 3),
+            BodyBytes: arguments.Number("body-bytes", 1024),
+            MaxOperations: arguments.Count("max-requests", long.MaxValue),
+            HostLogLevel: arguments.Text("host-log-level", "Warning")!,
+            HostEnvironment: arguments.Pairs("host-env"));
+        var json = arguments.Text("json");
+        arguments.EnsureAllUsed();
+        var report = await IntakeBenchmark.RunAsync(options, Console.Out, cancel.Token);
+        Console.WriteLine();
+        Console.WriteLine(IntakeMarkdown.Render(report, machine));
+        await ReportFiles.WriteAsync(json, new { machine, report });
+        return 0;
+    }
+
+    case "delivery":
+    {
+        var options = new DeliveryBenchmarkOptions(
+            Messages: arguments.Number("messages", 3000),
+            Rounds: arguments.Number("rounds", 3),
+            BatchSize: arguments.Number("batch", 32),
+            Concurrency: arguments.Number("concurrency", 16),
+            BodyBytes: arguments.Number("body-bytes", 1024),
+            HostLogLevel: arguments.Text("host-log-level", "Warning")!);
+        var json = arguments.Text("json");
+        arguments.EnsureAllUsed();
+        var report = await DeliveryBenchmark.RunAsync(options, Console.Out, cancel.Token);
+        Console.WriteLine();
+        Console.WriteLine(DeliveryMarkdown.Render(report, machine));
+        await ReportFiles.WriteAsync(json, new { machine, report });
+        return 0;
+    }
+
+    case "memory":
+    {
+        var options = new MemoryOptions(
+            Duration: arguments.Seconds("duration", TimeSpan.FromMinutes(10)),
+            Concurrency: arguments.Number("concurrency", 8),
+            BodyBytes: arguments.Number("body-bytes", 1024));
+        var json = arguments.Text("json");
+        arguments.EnsureAllUsed();
+        var report = await MemoryScenario.RunAsync(options, Console.Out, cancel.Token);
+        Console.WriteLine();
+        Console.WriteLine(MemoryMarkdown.Render(report, machine));
+        await ReportFiles.WriteAsync(json, new { machine, report });
+        return report.Passed ? 0 : 1;
+    }
+
+    default:
+        Console.Error.WriteLine("Usage: Webhooks.LoadTest <intake|delivery|memory> [--concurrency N] [--duration s] [--warmup s] [--rounds N] [--json file]");
+        return 2;
+}

@@ -55,7 +55,7 @@ public static class IntakeBenchmark
             ReceivedAt = DateTimeOffset.UtcNow,
             ContentType = "application/json",
             Headers = new(StringComparer.OrdinalIgnoreCase) { ["webhook-id"] = "msg_raw", ["webhook-timestamp"] = "1795263330" },
-            Body = Payloads.Json(options.BodyBytes, "msg_raw"),
+            Body = SamplePayloads.Json(options.BodyBytes, "msg_raw"),
         });
 
         var loop = new LoopOptions(options.Concurrency, options.Duration, options.Warmup, options.MaxOperations);

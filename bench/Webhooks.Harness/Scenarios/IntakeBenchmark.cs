@@ -63,14 +63,17 @@ public static class IntakeBenchmark
         var rounds = new List<IntakeRound>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var signer = new SignedDeliveries(BenchSettings.Source, BenchSettings.Secret, options.BodyBytes, $"{runTag}r{round}", TimeProvider.System);
+            // Every scenario signs its own ids: intake de-duplicates provider ids across hosts sharing the storage
+            // account, so a reused id would be answered 200 "duplicate" instead of being queued.
+            SignedDeliveries SignerFor(int scenario) =>
+                new(BenchSettings.Source, BenchSettings.Secret, options.BodyBytes, $"{runTag}r{round}s{scenario}", TimeProvider.System);
             var measured = new Dictionary<string, ScenarioResult>();
             var scenarios = new (string Name, Func<Task<ScenarioResult>> Run)[]
             {
                 (RawPut, () => Measure.ClosedLoopAsync(RawPut, (_, ct) => PutAsync(rawQueue, rawMessage, ct), loop, null, azuriteMeter, cancellationToken)),
-                (Intake, () => MeasureHttpAsync(Intake, server, signer, loop, azuriteMeter, cancellationToken)),
-                (Sink, () => MeasureHttpAsync(Sink, sink, signer, loop, null, cancellationToken)),
-                (Bare, () => MeasureHttpAsync(Bare, bare, signer, loop, null, cancellationToken)),
+                (Intake, () => MeasureHttpAsync(Intake, server, SignerFor(1), loop, azuriteMeter, cancellationToken)),
+                (Sink, () => MeasureHttpAsync(Sink, sink, SignerFor(2), loop, null, cancellationToken)),
+                (Bare, () => MeasureHttpAsync(Bare, bare, SignerFor(3), loop, null, cancellationToken)),
             };
 
             // ABBA: odd rounds run in this order, even rounds in reverse, so a drift in the machine's background load

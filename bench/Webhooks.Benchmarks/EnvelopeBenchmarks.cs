@@ -29,7 +29,7 @@ public class EnvelopeBenchmarks
                 ["webhook-timestamp"] = "1795263330",
                 ["user-agent"] = "Svix-Webhooks/1.0",
             },
-            Body = Payloads.Json(BodyBytes),
+            Body = SamplePayloads.Json(BodyBytes),
         };
         _serialized = EnvelopeSerializer.Serialize(_envelope);
     }

@@ -33,7 +33,7 @@ public class IntakePipelineBenchmarks
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Webhooks:Sources:shop:Verification"] = "standard-webhooks",
-            ["Webhooks:Sources:shop:Secrets:0"] = Payloads.Secret,
+            ["Webhooks:Sources:shop:Secrets:0"] = SamplePayloads.Secret,
             ["Webhooks:Sources:shop:Validation:RequiredFields:type"] = "string",
             ["Webhooks:Sources:shop:Validation:RequiredFields:data.id"] = "string",
         }).Build();
@@ -45,8 +45,8 @@ public class IntakePipelineBenchmarks
         _services = services.BuildServiceProvider();
         _intake = _services.GetRequiredService<WebhookIntake>();
 
-        _body = Payloads.Json(BodyBytes);
-        var signed = StandardWebhooksSigner.CreateHeaders(Payloads.Secret, "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", Now, _body);
+        _body = SamplePayloads.Json(BodyBytes);
+        var signed = StandardWebhooksSigner.CreateHeaders(SamplePayloads.Secret, "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", Now, _body);
         _headers = new DictionaryRequestHeaders([.. signed, new("Content-Type", "application/json"), new("User-Agent", "Svix-Webhooks/1.0")]);
         if (Accept().GetAwaiter().GetResult() != 202)
         {

@@ -25,7 +25,7 @@ public class JsonBodyValidatorBenchmarks
 
     /// <summary>A valid event body.</summary>
     [GlobalSetup]
-    public void Setup() => _body = Payloads.Json(BodyBytes);
+    public void Setup() => _body = SamplePayloads.Json(BodyBytes);
 
     /// <summary>UTF-8 check and parse.</summary>
     [Benchmark(Baseline = true)]

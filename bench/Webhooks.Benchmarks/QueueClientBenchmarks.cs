@@ -22,7 +22,7 @@ public class QueueClientBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _message = Payloads.Json(MessageBytes);
+        _message = SamplePayloads.Json(MessageBytes);
         var http = new HttpClient(new QueueServiceStub());
         var service = QueueServiceClient.FromConnectionString(
             "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;",

@@ -13,12 +13,12 @@ public static class SignedContexts
     {
         var secrets = scheme switch
         {
-            VerificationSchemes.StandardWebhooks => new List<string> { "whsec_b2xkLXNlY3JldC1iZWluZy1yb3RhdGVkLW91dA==", Payloads.Secret },
+            VerificationSchemes.StandardWebhooks => new List<string> { "whsec_b2xkLXNlY3JldC1iZWluZy1yb3RhdGVkLW91dA==", SamplePayloads.Secret },
             VerificationSchemes.ApiKey => ["old-key-0123456789", "new-key-0123456789"],
             _ => ["old-secret-0123456789", "new-secret-0123456789"],
         };
         var source = new SourceOptions { Verification = scheme, Secrets = secrets };
-        var body = Payloads.Json(bodyBytes);
+        var body = SamplePayloads.Json(bodyBytes);
         var headers = WebhookSigners.Get(scheme)
             .CreateHeaders(new SigningContext(secrets[1], "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W", Now, body, source))
             .ToRequestHeaders();

@@ -10,4 +10,5 @@ namespace Webhooks;
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(DeliveryEnvelope))]
 [JsonSerializable(typeof(DeadLetterRecord))]
+[JsonSerializable(typeof(Dedup.DedupRecord))]
 internal sealed partial class WebhooksJsonContext : JsonSerializerContext;

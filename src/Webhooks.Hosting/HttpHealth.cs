@@ -6,7 +6,9 @@ using Webhooks.Storage;
 namespace Webhooks.Hosting;
 
 /// <summary>
-/// <c>GET /api/health</c>: 200 when the queues answer, 503 when they don't, with queue depths either way.
+/// <c>GET /api/health</c>: 200 when every delivery queue and the dead-letter queue answer, 503 when any does not,
+/// with queue depths either way. Keys: <c>deliveries</c> (queue 0), <c>deliveries1</c>…, <c>deadLetter</c>,
+/// <c>poison</c> (queue 0's), <c>poison1</c>…; poison queues are reported but never make the app unhealthy.
 /// </summary>
 public static class HttpHealth
 {
@@ -19,11 +21,10 @@ public static class HttpHealth
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
         deadline.CancelAfter(ProbeTimeout);
 
-        var probes = await Task.WhenAll(
-            ProbeAsync("deliveries", queues.Deliveries, deadline.Token),
-            ProbeAsync("deadLetter", queues.DeadLetter, deadline.Token),
-            ProbeAsync("poison", queues.DeliveriesPoison, deadline.Token));
-        var healthy = probes[0].Reachable && probes[1].Reachable;
+        var delivery = queues.DeliveryQueues.Select((q, i) => ProbeAsync(KeyOf("deliveries", i), q, required: true, deadline.Token));
+        var poison = queues.PoisonQueues.Select((q, i) => ProbeAsync(KeyOf("poison", i), q, required: false, deadline.Token));
+        var probes = await Task.WhenAll(delivery.Append(ProbeAsync("deadLetter", queues.DeadLetter, required: true, deadline.Token)).Concat(poison));
+        var healthy = probes.All(p => p.Reachable || !p.Required);
 
         var report = new Dictionary<string, object?>
         {
@@ -45,21 +46,25 @@ public static class HttpHealth
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    private static async Task<QueueProbe> ProbeAsync(string key, QueueClient queue, CancellationToken cancellationToken)
+    // Queue 0 keeps the plain key (deliveries, poison) that one-queue deployments and their monitors know.
+    private static string KeyOf(string role, int index) =>
+        index == 0 ? role : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{role}{index}");
+
+    private static async Task<QueueProbe> ProbeAsync(string key, QueueClient queue, bool required, CancellationToken cancellationToken)
     {
         try
         {
             var properties = await queue.GetPropertiesAsync(cancellationToken);
-            return new QueueProbe(key, queue.Name, true, properties.ApproximateMessagesCount, null);
+            return new QueueProbe(key, queue.Name, true, required, properties.ApproximateMessagesCount, null);
         }
         catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException)
         {
             var error = ex is Azure.RequestFailedException { Status: 404 } ? "not created yet" : "unreachable";
-            return new QueueProbe(key, queue.Name, ex is Azure.RequestFailedException { Status: 404 }, null, error);
+            return new QueueProbe(key, queue.Name, ex is Azure.RequestFailedException { Status: 404 }, required, null, error);
         }
     }
 
-    private sealed record QueueProbe(string Key, string Name, bool Reachable, int? Count, string? Error);
+    private sealed record QueueProbe(string Key, string Name, bool Reachable, bool Required, int? Count, string? Error);
 }
 
 /// <summary>Adds a section to the health report (paused targets, worker state).</summary>

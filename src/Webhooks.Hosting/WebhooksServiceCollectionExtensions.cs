@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
 using Webhooks.DeadLetters;
-using Webhooks.Diagnostics;
+using Webhooks.Dedup;
 using Webhooks.Delivery;
+using Webhooks.Diagnostics;
 using Webhooks.Intake;
 using Webhooks.Intake.Handshakes;
 using Webhooks.Queuing;
@@ -41,6 +42,7 @@ public static class WebhooksServiceCollectionExtensions
         services.AddSingleton<IHandshakeResponder, SlackHandshake>();
         services.AddSingleton<IHandshakeResponder, GraphHandshake>();
         services.TryAddSingleton<IDeliveryQueue, StorageDeliveryQueue>();
+        services.TryAddSingleton<IDeliveryDeduplicator, BlobDeliveryDeduplicator>();
         services.AddSingleton<SourceRateLimiter>();
         services.AddSingleton<WebhookIntake>();
 

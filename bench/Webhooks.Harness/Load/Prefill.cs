@@ -14,7 +14,7 @@ public static class Prefill
         ReceivedAt = DateTimeOffset.UtcNow,
         ContentType = "application/json",
         Headers = new(StringComparer.OrdinalIgnoreCase) { ["webhook-id"] = id },
-        Body = Payloads.Json(bodyBytes, id),
+        Body = SamplePayloads.Json(bodyBytes, id),
     });
 
     /// <summary>Puts <paramref name="count"/> envelopes (ids <c>{prefix}-0…</c>) with <paramref name="concurrency"/> puts in flight.</summary>

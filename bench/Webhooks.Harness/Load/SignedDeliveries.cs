@@ -21,7 +21,7 @@ public sealed class SignedDeliveries(string source, string secret, int bodyBytes
     public string IdFor(long sequence) => $"msg_{runTag}_{sequence}";
 
     /// <summary>A signed POST for delivery <paramref name="id"/>, signed now.</summary>
-    public HttpRequestMessage Create(string id) => Create(id, Payloads.Json(bodyBytes, id));
+    public HttpRequestMessage Create(string id) => Create(id, SamplePayloads.Json(bodyBytes, id));
 
     /// <summary>A signed POST for delivery <paramref name="id"/> carrying <paramref name="body"/> as is.</summary>
     public HttpRequestMessage Create(string id, byte[] body)

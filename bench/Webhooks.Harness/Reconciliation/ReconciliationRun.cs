@@ -97,6 +97,11 @@ public static class ReconciliationRun
         settings["Webhooks:Delivery:ShutdownGracePeriod"] = Span(TimeSpan.FromSeconds(5));
         settings["Webhooks:Intake:QueueWriteTimeout"] = Span(TimeSpan.FromSeconds(3));
         settings["Webhooks:Intake:UnavailableRetryAfterSeconds"] = "1";
+
+        // A dedup claim written just before storage went away cannot be released, and holds resends of that id at
+        // 503 deliveryInProgress until it times out (2 min by default, sized for slow 25 MiB uploads). Real
+        // providers retry for hours; this simulated one gives up sooner, so the harness shortens the hold.
+        settings["Webhooks:Intake:DedupPendingTimeout"] = Span(TimeSpan.FromSeconds(5));
         return settings;
     }
 

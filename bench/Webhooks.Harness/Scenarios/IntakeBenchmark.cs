@@ -55,7 +55,7 @@ public static class IntakeBenchmark
             ReceivedAt = DateTimeOffset.UtcNow,
             ContentType = "application/json",
             Headers = new(StringComparer.OrdinalIgnoreCase) { ["webhook-id"] = "msg_raw", ["webhook-timestamp"] = "1795263330" },
-            Body = Payloads.Json(options.BodyBytes, "msg_raw"),
+            Body = SamplePayloads.Json(options.BodyBytes, "msg_raw"),
         });
 
         var loop = new LoopOptions(options.Concurrency, options.Duration, options.Warmup, options.MaxOperations);
@@ -63,14 +63,17 @@ public static class IntakeBenchmark
         var rounds = new List<IntakeRound>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var signer = new SignedDeliveries(BenchSettings.Source, BenchSettings.Secret, options.BodyBytes, $"{runTag}r{round}", TimeProvider.System);
+            // Every scenario signs its own ids: intake de-duplicates provider ids across hosts sharing the storage
+            // account, so a reused id would be answered 200 "duplicate" instead of being queued.
+            SignedDeliveries SignerFor(int scenario) =>
+                new(BenchSettings.Source, BenchSettings.Secret, options.BodyBytes, $"{runTag}r{round}s{scenario}", TimeProvider.System);
             var measured = new Dictionary<string, ScenarioResult>();
             var scenarios = new (string Name, Func<Task<ScenarioResult>> Run)[]
             {
                 (RawPut, () => Measure.ClosedLoopAsync(RawPut, (_, ct) => PutAsync(rawQueue, rawMessage, ct), loop, null, azuriteMeter, cancellationToken)),
-                (Intake, () => MeasureHttpAsync(Intake, server, signer, loop, azuriteMeter, cancellationToken)),
-                (Sink, () => MeasureHttpAsync(Sink, sink, signer, loop, null, cancellationToken)),
-                (Bare, () => MeasureHttpAsync(Bare, bare, signer, loop, null, cancellationToken)),
+                (Intake, () => MeasureHttpAsync(Intake, server, SignerFor(1), loop, azuriteMeter, cancellationToken)),
+                (Sink, () => MeasureHttpAsync(Sink, sink, SignerFor(2), loop, null, cancellationToken)),
+                (Bare, () => MeasureHttpAsync(Bare, bare, SignerFor(3), loop, null, cancellationToken)),
             };
 
             // ABBA: odd rounds run in this order, even rounds in reverse, so a drift in the machine's background load

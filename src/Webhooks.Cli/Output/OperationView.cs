@@ -31,6 +31,13 @@ internal static class OperationView
             console.WriteLine($"not deleted: {failure.Id}: {failure.Detail}");
         }
 
-        console.WriteLine($"Deleted {result.Deleted} of {result.Matched} matching entries.");
+        foreach (var failure in result.PayloadFailures)
+        {
+            console.WriteLine($"body kept: {failure.Id}: {failure.Detail}");
+        }
+
+        console.WriteLine(result.PayloadsDeleted == 0
+            ? $"Deleted {result.Deleted} of {result.Matched} matching entries."
+            : $"Deleted {result.Deleted} of {result.Matched} matching entries and {result.PayloadsDeleted} stored bodies.");
     }
 }

@@ -2,7 +2,9 @@ using System.CommandLine;
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Webhooks.Configuration;
+using Microsoft.Extensions.Options;
 using Webhooks.DeadLetters;
+using Webhooks.Payloads;
 using Webhooks.Storage;
 
 namespace Webhooks.Cli.Settings;
@@ -48,7 +50,16 @@ internal sealed class CliSettings
         get
         {
             var options = new WebhooksOptions();
-            Configuration.GetSection(WebhooksOptions.SectionName).Bind(options);
+            try
+            {
+                Configuration.GetSection(WebhooksOptions.SectionName).Bind(options);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A value of the wrong type (Webhooks__Queues__Count=abc): a usage error, not a crash.
+                throw new CliUsageException($"The Webhooks settings are not usable: {ex.Message}", ex);
+            }
+
             return options;
         }
     }
@@ -61,6 +72,7 @@ internal sealed class CliSettings
             var names = Webhooks.Queues;
             names.Deliveries = _parseResult.GetValue(_options.DeliveriesQueue) ?? names.Deliveries;
             names.DeadLetter = _parseResult.GetValue(_options.DeadLetterQueue) ?? names.DeadLetter;
+            names.Count = _parseResult.GetValue(_options.QueueCount) ?? names.Count;
             return names;
         }
     }
@@ -100,11 +112,21 @@ internal sealed class CliSettings
         }
     }
 
-    /// <summary>The dead-letter store over the configured queues.</summary>
+    /// <summary>
+    /// The dead-letter store over the configured queues (every delivery queue and its poison queue), with the
+    /// claim-check payload store of the same account so purge removes stored bodies.
+    /// </summary>
     public DeadLetterStore CreateStore()
     {
+        var webhooks = Webhooks;
         var names = QueueNames;
-        foreach (var name in new[] { names.Deliveries, names.DeadLetter })
+        webhooks.Queues = names;
+        if (names.Count is < 1 or > QueueNamesOptions.MaxCount)
+        {
+            throw new CliUsageException($"The delivery queue count must be 1 to {QueueNamesOptions.MaxCount} (--queue-count or Webhooks:Queues:Count); it is {names.Count}.");
+        }
+
+        foreach (var name in new[] { names.DeliveryQueueName(names.Count - 1), names.DeadLetter })
         {
             if (!Storage.QueueNames.IsValid(name))
             {
@@ -112,6 +134,40 @@ internal sealed class CliSettings
             }
         }
 
-        return DeadLetterStore.Create(CreateQueueServiceClient(), names, _context.Time);
+        return DeadLetterStore.Create(CreateQueueServiceClient(), names, _context.Time, payloads: CreatePayloadStore(webhooks));
+    }
+
+    /// <summary>
+    /// The claim-check payload store on the same account as the queues; null when the settings name no blob
+    /// endpoint (a queue-only connection string): the commands still work, purge just leaves stored bodies alone.
+    /// </summary>
+    private PayloadStore? CreatePayloadStore(WebhooksOptions webhooks)
+    {
+        var options = new BlobClientOptions { TimeProvider = _context.Time };
+        try
+        {
+            BlobServiceClient blobs;
+            if (_parseResult.GetValue(_options.ConnectionString) is { Length: > 0 } connectionString)
+            {
+                blobs = BlobServiceClient.FromConnectionString(connectionString, options);
+            }
+            else if (_parseResult.GetValue(_options.Account) is { Length: > 0 } account)
+            {
+                blobs = new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net/"), StorageCredential.Token(new DefaultAzureCredential()), options);
+            }
+            else
+            {
+                var section = Configuration.GetSection(StorageServiceCollectionExtensions.StorageSettingName);
+                blobs = !string.IsNullOrWhiteSpace(section.Value) || section.GetChildren().Any()
+                    ? BlobServiceClient.FromConfiguration(Configuration, StorageServiceCollectionExtensions.StorageSettingName, options)
+                    : BlobServiceClient.FromConnectionString(StorageServiceCollectionExtensions.DefaultConnectionString, options);
+            }
+
+            return new PayloadStore(blobs, Options.Create(webhooks));
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

@@ -35,11 +35,17 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<int?> QueueCount { get; } = new("--queue-count")
+    {
+        Description = "How many delivery queues the app spreads over (default: Webhooks:Queues:Count, else 1). Queues 1… are <deliveries>-1…; each has its <name>-poison.",
+        Recursive = true,
+    };
+
     public Option<bool> Json { get; } = new("--json")
     {
         Description = "Write JSON for scripts instead of tables (no progress bars, no prompts).",
         Recursive = true,
     };
 
-    public IEnumerable<Option> All => [ConnectionString, Account, Config, DeliveriesQueue, DeadLetterQueue, Json];
+    public IEnumerable<Option> All => [ConnectionString, Account, Config, DeliveriesQueue, DeadLetterQueue, QueueCount, Json];
 }

@@ -42,6 +42,12 @@ public sealed class SourceOptions
     /// <summary>Registration handshakes answered on this source's route: <c>event-grid</c>, <c>cloudevents</c>, <c>slack</c>, <c>graph</c>.</summary>
     public List<string> Handshakes { get; set; } = [];
 
+    /// <summary>
+    /// Optional dotted JSON path (like <c>data.customer</c>) whose string or number value chooses the delivery
+    /// queue when there are several, so deliveries with the same value share a queue. Null or empty spreads round-robin.
+    /// </summary>
+    public string? PartitionKey { get; set; }
+
     /// <summary>Where the delivery worker forwards deliveries.</summary>
     public TargetOptions Target { get; set; } = new();
 }

@@ -22,21 +22,63 @@ public sealed class WebhooksOptions
     public AdminOptions Admin { get; set; } = new();
 }
 
-/// <summary>The queues the app uses.</summary>
+/// <summary>The queues (and the blob container) the app uses.</summary>
 public sealed class QueueNamesOptions
 {
-    /// <summary>Accepted deliveries waiting for the worker. Default <c>webhooks-deliveries</c>.</summary>
+    /// <summary>The most delivery queues a deployment may spread over.</summary>
+    public const int MaxCount = 64;
+
+    /// <summary>
+    /// Accepted deliveries waiting for the worker. Default <c>webhooks-deliveries</c>. With <see cref="Count"/> above
+    /// 1 this is queue 0, and queues 1… are named <c>&lt;Deliveries&gt;-1</c>, <c>&lt;Deliveries&gt;-2</c>, ….
+    /// </summary>
     public string Deliveries { get; set; } = "webhooks-deliveries";
+
+    /// <summary>
+    /// How many delivery queues intake spreads over and the workers drain (1–64). Default 1. One Storage queue is
+    /// targeted at about 2,000 messages/s and one account at 20,000: raise it when the sustained rate nears
+    /// 2,000/s per queue. The dead-letter queue stays one.
+    /// </summary>
+    public int Count { get; set; } = 1;
 
     /// <summary>Dead-letter records. Default <c>webhooks-deadletter</c>.</summary>
     public string DeadLetter { get; set; } = "webhooks-deadletter";
+
+    /// <summary>
+    /// Blob container for claim-check bodies (<c>payloads/…</c>) and duplicate-detection records (<c>dedup/…</c>).
+    /// Default <c>webhooks-payloads</c> (created by infra, with a lifecycle rule).
+    /// </summary>
+    public string Payloads { get; set; } = "webhooks-payloads";
+
+    /// <summary>The name of delivery queue <paramref name="index"/>: index 0 is <see cref="Deliveries"/> itself, so one-queue deployments keep their name.</summary>
+    public string DeliveryQueueName(int index) =>
+        index == 0 ? Deliveries : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Deliveries}-{index}");
 }
 
 /// <summary>Intake-wide settings.</summary>
 public sealed class IntakeOptions
 {
-    /// <summary>Body limit for sources that do not set their own. Default 1 MiB.</summary>
-    public long DefaultMaxBodyBytes { get; set; } = 1024 * 1024;
+    /// <summary>
+    /// Body limit for sources that do not set their own. Default 25 MiB (GitHub's limit). Bodies whose envelope
+    /// does not fit a queue message are stored as blobs (claim check); small ones travel inline.
+    /// </summary>
+    public long DefaultMaxBodyBytes { get; set; } = 25 * 1024 * 1024;
+
+    /// <summary>
+    /// How long a provider's delivery id is remembered per source, so a resend is answered 200 <c>duplicate</c> and
+    /// not queued twice. Default 72 h (Stripe retries for 3 days). After the window the id counts as new.
+    /// <see cref="TimeSpan.Zero"/> turns duplicate detection off.
+    /// </summary>
+    public TimeSpan DedupWindow { get; set; } = TimeSpan.FromHours(72);
+
+    /// <summary>
+    /// How long a duplicate-detection record may stay "pending" (claimed, not yet confirmed queued) before another
+    /// request may take it over: a claimant that crashed must not block its id for the whole window. Default 2 min.
+    /// </summary>
+    public TimeSpan DedupPendingTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Block size for streaming large bodies to blob storage; intake holds one block per large request. Default 4 MiB.</summary>
+    public int PayloadBlockBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>How long intake waits for the queue write before answering 503. Default 5 s.</summary>
     public TimeSpan QueueWriteTimeout { get; set; } = TimeSpan.FromSeconds(5);

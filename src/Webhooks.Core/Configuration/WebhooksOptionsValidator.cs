@@ -56,12 +56,19 @@ public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = nul
                 failures.Add($"{at}:Handshakes '{handshake}' is unknown; use any of {string.Join(", ", Handshakes)}.");
             }
 
+            if (source.PartitionKey is { Length: > 0 } partitionKey && partitionKey.Split('.').Any(segment => segment.Length == 0))
+            {
+                failures.Add($"{at}:PartitionKey must be a dotted JSON path such as data.customer.");
+            }
+
             if (source.Target.Url is { } url
                 && (!Uri.TryCreate(url, UriKind.Absolute, out var target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)))
             {
                 failures.Add($"{at}:Target:Url must be an absolute http or https URL.");
             }
         }
+
+        failures.AddRange(ValidateStorage(options));
 
         var delivery = options.Delivery;
         if (delivery.BatchSize is < 1 or > 32)
@@ -90,6 +97,40 @@ public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = nul
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IEnumerable<string> ValidateStorage(WebhooksOptions options)
+    {
+        var queues = options.Queues;
+        if (queues.Count is < 1 or > QueueNamesOptions.MaxCount)
+        {
+            yield return $"Webhooks:Queues:Count must be between 1 and {QueueNamesOptions.MaxCount}.";
+        }
+        else if (!Storage.QueueNames.IsValid(queues.DeliveryQueueName(queues.Count - 1) + Storage.WebhookQueues.PoisonSuffix))
+        {
+            yield return "Webhooks:Queues:Deliveries is too long for its numbered and -poison queues (63 characters at most).";
+        }
+
+        if (!Storage.BlobNames.IsValidContainerName(queues.Payloads))
+        {
+            yield return "Webhooks:Queues:Payloads must be a valid blob container name (3-63 lowercase letters, digits and single hyphens).";
+        }
+
+        var intake = options.Intake;
+        if (intake.DefaultMaxBodyBytes <= 0)
+        {
+            yield return "Webhooks:Intake:DefaultMaxBodyBytes must be positive.";
+        }
+
+        if (intake.DedupWindow < TimeSpan.Zero || intake.DedupPendingTimeout <= TimeSpan.Zero)
+        {
+            yield return "Webhooks:Intake: DedupWindow must not be negative (zero turns duplicate detection off) and DedupPendingTimeout must be positive.";
+        }
+
+        if (intake.PayloadBlockBytes is < 64 * 1024 or > Storage.BlobUploadOptions.MaxBlockSize)
+        {
+            yield return $"Webhooks:Intake:PayloadBlockBytes must be between 65536 and {Storage.BlobUploadOptions.MaxBlockSize}.";
+        }
     }
 
     private static bool IsRouteSafe(string name) =>

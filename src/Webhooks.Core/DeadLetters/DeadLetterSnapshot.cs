@@ -3,7 +3,7 @@ using Webhooks.Storage;
 namespace Webhooks.DeadLetters;
 
 /// <summary>
-/// The entries of one scan of the dead-letter and poison queues, newest first, each tied to the scan holding its
+/// The entries of one scan of the dead-letter queue and every poison queue, newest first, each tied to the scan holding its
 /// message. Disposing releases every message not consumed.
 /// </summary>
 internal sealed class DeadLetterSnapshot : IAsyncDisposable
@@ -22,15 +22,14 @@ internal sealed class DeadLetterSnapshot : IAsyncDisposable
 
     public static async Task<DeadLetterSnapshot> TakeAsync(
         QueueClient deadLetter,
-        QueueClient poison,
-        string deliveriesQueueName,
+        IReadOnlyList<PoisonSource> poisonQueues,
         DeadLetterFilter filter,
         DeadLetterStoreOptions options,
         DateTimeOffset now,
         IProgress<DeadLetterProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var scans = new List<QueueScan>(2);
+        var scans = new List<QueueScan>(1 + poisonQueues.Count);
         var entries = new List<(DeadLetterEntry, QueueScan)>();
         try
         {
@@ -43,9 +42,12 @@ internal sealed class DeadLetterSnapshot : IAsyncDisposable
 
             if (filter.CanMatchPoisoned)
             {
-                var scan = await QueueScan.ReceiveAllAsync(poison, options, progress, cancellationToken).ConfigureAwait(false);
-                scans.Add(scan);
-                entries.AddRange(scan.Messages.Select(m => (DeadLetterReader.FromPoisonQueue(m, poison.Name, deliveriesQueueName, now), scan)));
+                foreach (var poison in poisonQueues)
+                {
+                    var scan = await QueueScan.ReceiveAllAsync(poison.Queue, options, progress, cancellationToken).ConfigureAwait(false);
+                    scans.Add(scan);
+                    entries.AddRange(scan.Messages.Select(m => (DeadLetterReader.FromPoisonQueue(m, poison.Queue.Name, poison.Origin.Name, now), scan)));
+                }
             }
         }
         catch

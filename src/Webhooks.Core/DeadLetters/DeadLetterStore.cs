@@ -2,13 +2,14 @@ using System.Text.Json;
 using Azure;
 using Webhooks.Configuration;
 using Webhooks.Envelopes;
+using Webhooks.Payloads;
 using Webhooks.Storage;
 
 namespace Webhooks.DeadLetters;
 
 /// <summary>
-/// The one engine API for inspecting and operating the dead-letter queue and the host's poison queue
-/// (<c>&lt;deliveries&gt;-poison</c>): list, show, stats, export, replay, purge, and queue depths. The CLI and the
+/// The one engine API for inspecting and operating the dead-letter queue and the host's poison queues
+/// (<c>&lt;delivery queue&gt;-poison</c>, one per delivery queue): list, show, stats, export, replay, purge, and queue depths. The CLI and the
 /// admin API are thin presenters over it.
 /// </summary>
 /// <remarks>
@@ -20,36 +21,58 @@ namespace Webhooks.DeadLetters;
 /// </remarks>
 public sealed class DeadLetterStore
 {
-    private readonly QueueClient _deliveries;
+    private readonly IReadOnlyList<QueueClient> _deliveries;
     private readonly QueueClient _deadLetter;
-    private readonly QueueClient _poison;
+    private readonly IReadOnlyList<PoisonSource> _poison;
     private readonly TimeProvider _timeProvider;
     private readonly DeadLetterStoreOptions _options;
+    private readonly PayloadStore? _payloads;
 
-    /// <summary>Creates a store over the three queues.</summary>
+    /// <summary>Creates a store over one delivery queue, the dead-letter queue and that delivery queue's poison queue.</summary>
     /// <param name="deliveries">Where replayed deliveries are queued.</param>
     /// <param name="deadLetter">The dead-letter queue the worker writes records to.</param>
     /// <param name="poison">The Functions host's poison queue for <paramref name="deliveries"/>.</param>
     /// <param name="timeProvider">Where time comes from (ages, rate limiting).</param>
     /// <param name="options">Scan settings; defaults when null.</param>
-    public DeadLetterStore(QueueClient deliveries, QueueClient deadLetter, QueueClient poison, TimeProvider timeProvider, DeadLetterStoreOptions? options = null)
+    /// <param name="payloads">Where claim-check bodies live; purge deletes those of purged entries. Null: purge leaves blobs alone.</param>
+    public DeadLetterStore(QueueClient deliveries, QueueClient deadLetter, QueueClient poison, TimeProvider timeProvider, DeadLetterStoreOptions? options = null, PayloadStore? payloads = null)
+        : this([deliveries], deadLetter, [new PoisonSource(poison, deliveries)], timeProvider, options, payloads)
+    {
+    }
+
+    /// <summary>
+    /// Creates a store over the app's queues: every delivery queue, the dead-letter queue and every delivery queue's
+    /// poison queue.
+    /// </summary>
+    /// <param name="queues">The app's queues.</param>
+    /// <param name="timeProvider">Where time comes from (ages, rate limiting).</param>
+    /// <param name="options">Scan settings; defaults when null.</param>
+    /// <param name="payloads">Where claim-check bodies live; purge deletes those of purged entries. Null: purge leaves blobs alone.</param>
+    public DeadLetterStore(WebhookQueues queues, TimeProvider timeProvider, DeadLetterStoreOptions? options = null, PayloadStore? payloads = null)
+        : this(
+            (queues ?? throw new ArgumentNullException(nameof(queues))).DeliveryQueues,
+            queues.DeadLetter,
+            [.. queues.PoisonQueues.Zip(queues.DeliveryQueues, (poison, origin) => new PoisonSource(poison, origin))],
+            timeProvider,
+            options,
+            payloads)
+    {
+    }
+
+    private DeadLetterStore(IReadOnlyList<QueueClient> deliveries, QueueClient deadLetter, IReadOnlyList<PoisonSource> poison, TimeProvider timeProvider, DeadLetterStoreOptions? options, PayloadStore? payloads)
     {
         _deliveries = deliveries;
         _deadLetter = deadLetter;
         _poison = poison;
         _timeProvider = timeProvider;
         _options = options ?? new DeadLetterStoreOptions();
-    }
-
-    /// <summary>Creates a store over the app's queues (deliveries, dead-letter, deliveries' poison queue).</summary>
-    public DeadLetterStore(WebhookQueues queues, TimeProvider timeProvider, DeadLetterStoreOptions? options = null)
-        : this(queues.Deliveries, queues.DeadLetter, queues.DeliveriesPoison, timeProvider, options)
-    {
+        _payloads = payloads;
     }
 
     /// <summary>Creates a store over the configured queues of one account (the CLI's way in).</summary>
-    public static DeadLetterStore Create(QueueServiceClient service, QueueNamesOptions names, TimeProvider? timeProvider = null, DeadLetterStoreOptions? options = null) =>
-        new(new WebhookQueues(service, names), timeProvider ?? TimeProvider.System, options);
+    /// <exception cref="ArgumentException">A queue name is invalid, or <see cref="QueueNamesOptions.Count"/> is out of range.</exception>
+    public static DeadLetterStore Create(QueueServiceClient service, QueueNamesOptions names, TimeProvider? timeProvider = null, DeadLetterStoreOptions? options = null, PayloadStore? payloads = null) =>
+        new(new WebhookQueues(service, names), timeProvider ?? TimeProvider.System, options, payloads);
 
     /// <summary>Matching entries, newest first, one page of them.</summary>
     /// <param name="filter">Criteria; null matches everything.</param>
@@ -118,9 +141,11 @@ public sealed class DeadLetterStore
     }
 
     /// <summary>
-    /// Puts selected entries back on the deliveries queue: same delivery id, attempts reset (<c>Attempt = 0</c>,
+    /// Puts selected entries back on the delivery queue they came from (<see cref="DeadLetterRecord.OriginQueue"/>,
+    /// or the poison queue's own delivery queue; queue 0 when that is not a current delivery queue): same delivery id, attempts reset (<c>Attempt = 0</c>,
     /// <c>Attempts</c> cleared), <c>ReplayCount + 1</c>, never expiring. An entry is deleted only after its
-    /// replacement was queued; if that delete fails the outcome says so and the entry stays.
+    /// replacement was queued; if that delete fails the outcome says so and the entry stays. A claim-check body
+    /// blob is kept: the replayed delivery reads it.
     /// </summary>
     public async Task<ReplayResult> ReplayAsync(DeadLetterSelection selection, ReplayOptions? options = null, IProgress<DeadLetterProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -155,20 +180,33 @@ public sealed class DeadLetterStore
         return new ReplayResult(options.DryRun, items);
     }
 
-    /// <summary>Deletes the selected entries.</summary>
+    /// <summary>
+    /// Deletes the selected entries and, once an entry is deleted, its claim-check body (when the store has a
+    /// <see cref="PayloadStore"/> and no entry left behind references the same blob). A body that cannot be deleted
+    /// is reported in <see cref="PurgeResult.PayloadFailures"/>; the entry stays purged.
+    /// </summary>
     public async Task<PurgeResult> PurgeAsync(DeadLetterSelection selection, IProgress<DeadLetterProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(selection);
         selection.EnsureBounded();
         await using var snapshot = await ScanAsync(selection.Filter, progress, cancellationToken).ConfigureAwait(false);
         var selected = snapshot.Entries.Where(e => selection.Matches(e.Entry)).ToList();
+        var stillReferenced = snapshot.Entries
+            .Where(e => !selection.Matches(e.Entry))
+            .Select(e => e.Entry.Record.Envelope?.BodyRef)
+            .OfType<BodyReference>()
+            .ToHashSet();
         var failures = new List<ReplayItem>();
+        var payloadFailures = new List<ReplayItem>();
+        var payloadsDeleted = 0;
         var done = 0;
         foreach (var (entry, scan) in selected)
         {
+            var deleted = false;
             try
             {
                 await scan.Queue.DeleteMessageAsync(entry.MessageId, scan.PopReceiptOf(entry.MessageId), cancellationToken).ConfigureAwait(false);
+                deleted = true;
             }
             catch (RequestFailedException ex)
             {
@@ -176,11 +214,25 @@ public sealed class DeadLetterStore
             }
 
             scan.Forget(entry.MessageId);
+            if (deleted && _payloads is not null && entry.Record.Envelope?.BodyRef is { } body && !stillReferenced.Contains(body))
+            {
+                var (removed, failure) = await DeletePayloadAsync(_payloads, entry, body).ConfigureAwait(false);
+                payloadsDeleted += removed ? 1 : 0;
+                if (failure is not null)
+                {
+                    payloadFailures.Add(failure);
+                }
+            }
+
             done++;
             progress?.Report(new DeadLetterProgress("purge", done, selected.Count));
         }
 
-        return new PurgeResult(selected.Count, selected.Count - failures.Count, failures);
+        return new PurgeResult(selected.Count, selected.Count - failures.Count, failures)
+        {
+            PayloadsDeleted = payloadsDeleted,
+            PayloadFailures = payloadFailures,
+        };
     }
 
     /// <summary>Deletes every entry matching <paramref name="filter"/>.</summary>
@@ -188,22 +240,45 @@ public sealed class DeadLetterStore
         PurgeAsync(DeadLetterSelection.Matching(filter), progress, cancellationToken);
 
     /// <summary>
-    /// Depth (approximate message count) and age of the first visible message for the deliveries, dead-letter and
-    /// poison queues. Reads metadata and peeks one message: receives nothing, hides nothing.
+    /// Depth (approximate message count) and age of the first visible message of every delivery queue (index order),
+    /// the dead-letter queue, then every poison queue (same order). Reads metadata and peeks one message per queue:
+    /// receives nothing, hides nothing.
     /// </summary>
     public async Task<IReadOnlyList<QueueStats>> QueueStatsAsync(CancellationToken cancellationToken = default)
     {
         var now = _timeProvider.GetUtcNow();
-        return
-        [
-            await StatsOfAsync(QueueRoles.Deliveries, _deliveries, now, cancellationToken).ConfigureAwait(false),
-            await StatsOfAsync(QueueRoles.DeadLetter, _deadLetter, now, cancellationToken).ConfigureAwait(false),
-            await StatsOfAsync(QueueRoles.Poison, _poison, now, cancellationToken).ConfigureAwait(false),
-        ];
+        var queues = _deliveries.Select(q => (QueueRoles.Deliveries, q))
+            .Append((QueueRoles.DeadLetter, _deadLetter))
+            .Concat(_poison.Select(p => (QueueRoles.Poison, p.Queue)));
+        var stats = new List<QueueStats>();
+        foreach (var (role, queue) in queues)
+        {
+            stats.Add(await StatsOfAsync(role, queue, now, cancellationToken).ConfigureAwait(false));
+        }
+
+        return stats;
     }
 
     private Task<DeadLetterSnapshot> ScanAsync(DeadLetterFilter filter, IProgress<DeadLetterProgress>? progress, CancellationToken cancellationToken) =>
-        DeadLetterSnapshot.TakeAsync(_deadLetter, _poison, _deliveries.Name, filter, _options, _timeProvider.GetUtcNow(), progress, cancellationToken);
+        DeadLetterSnapshot.TakeAsync(_deadLetter, _poison, filter, _options, _timeProvider.GetUtcNow(), progress, cancellationToken);
+
+    // Back where it came from (keeps per-key affinity), when that is one of today's delivery queues; else queue 0.
+    private QueueClient ReplayTargetOf(DeadLetterEntry entry) =>
+        _deliveries.FirstOrDefault(q => string.Equals(q.Name, entry.Record.OriginQueue, StringComparison.Ordinal)) ?? _deliveries[0];
+
+    // The entry is gone: its body goes too, even if the caller cancels now. Failure leaves it to the lifecycle rule.
+    private static async Task<(bool Removed, ReplayItem? Failure)> DeletePayloadAsync(PayloadStore payloads, DeadLetterEntry entry, BodyReference body)
+    {
+        try
+        {
+            return (await payloads.DeleteAsync(body, CancellationToken.None).ConfigureAwait(false), null);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or ArgumentException)
+        {
+            var why = ex is RequestFailedException failed ? $"{failed.Status} {failed.ErrorCode}" : ex.Message;
+            return (false, Item(entry, ReplayOutcomes.Failed, $"Entry purged, but deleting its body blob {body.Container}/{body.Blob} failed ({why}); the container's lifecycle rule removes it later."));
+        }
+    }
 
     private async Task<ReplayItem> ReplayOneAsync(DeadLetterEntry entry, QueueScan scan, CancellationToken cancellationToken)
     {
@@ -223,7 +298,7 @@ public sealed class DeadLetterStore
         try
         {
             var replacement = ReplayEnvelope.From(entry.Record.Envelope!, _timeProvider.GetUtcNow());
-            await _deliveries.SendMessageAsync(EnvelopeSerializer.Serialize(replacement), null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            await ReplayTargetOf(entry).SendMessageAsync(EnvelopeSerializer.Serialize(replacement), null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex)
         {

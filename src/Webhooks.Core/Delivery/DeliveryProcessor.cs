@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
 using Webhooks.Diagnostics;
 using Webhooks.Envelopes;
+using Webhooks.Payloads;
 using Webhooks.Storage;
 
 namespace Webhooks.Delivery;
@@ -39,9 +40,11 @@ public sealed class DeliveryProcessor
     private readonly IOptions<WebhooksOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<DeliveryProcessor> _logger;
+    private readonly PayloadStore? _payloads;
     private readonly WebhooksMetrics? _metrics;
 
     /// <summary>Creates the processor.</summary>
+    /// <remarks><paramref name="payloads"/> deletes a claim-check body once its delivery is done (dead letters keep theirs for replay).</remarks>
     public DeliveryProcessor(
         WebhookQueues queues,
         TargetClient targets,
@@ -51,6 +54,7 @@ public sealed class DeliveryProcessor
         IOptions<WebhooksOptions> options,
         TimeProvider timeProvider,
         ILogger<DeliveryProcessor> logger,
+        PayloadStore? payloads = null,
         WebhooksMetrics? metrics = null)
     {
         _metrics = metrics;
@@ -62,6 +66,7 @@ public sealed class DeliveryProcessor
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
+        _payloads = payloads;
     }
 
     /// <summary>
@@ -83,6 +88,7 @@ public sealed class DeliveryProcessor
         {
             case DeliveryOutcomeKind.Delivered:
                 await DeleteAsync(queue, message).ConfigureAwait(false);
+                await DeletePayloadAsync(verdict.Payload).ConfigureAwait(false);
                 break;
 
             case DeliveryOutcomeKind.Requeued or DeliveryOutcomeKind.Held:
@@ -105,17 +111,29 @@ public sealed class DeliveryProcessor
     /// </summary>
     /// <exception cref="RequestFailedException">Storage failed; let it reach the host, which retries and finally poisons the message.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before or during the call; nothing was written.</exception>
-    public async Task<DeliveryOutcome> ProcessTriggeredAsync(BinaryData messageBody, CancellationToken cancellationToken = default)
+    public Task<DeliveryOutcome> ProcessTriggeredAsync(BinaryData messageBody, CancellationToken cancellationToken = default) =>
+        ProcessTriggeredAsync(messageBody, _queues.Deliveries.Name, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ProcessTriggeredAsync(BinaryData, CancellationToken)"/>, for a message from delivery queue
+    /// <paramref name="queueName"/> (one trigger per queue when <c>Webhooks:Queues:Count</c> is above 1): requeues
+    /// go back to that queue.
+    /// </summary>
+    public async Task<DeliveryOutcome> ProcessTriggeredAsync(BinaryData messageBody, string queueName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageBody);
         var body = messageBody.ToMemory();
-        var queue = _queues.Deliveries;
+        var queue = _queues.DeliveryQueues.FirstOrDefault(q => q.Name == queueName) ?? _queues.Deliveries;
         var verdict = await DecideAsync(body, () => Convert.ToBase64String(body.Span), queue.Name, cancellationToken).ConfigureAwait(false);
         using var scope = BeginScope(verdict.Outcome, queue.Name);
         Record(verdict.Outcome);
 
         switch (verdict.Outcome.Kind)
         {
+            case DeliveryOutcomeKind.Delivered:
+                await DeletePayloadAsync(verdict.Payload).ConfigureAwait(false);
+                break;
+
             case DeliveryOutcomeKind.Requeued or DeliveryOutcomeKind.Held:
                 await queue.SendMessageAsync(verdict.Updated ?? body, verdict.Outcome.Delay, Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false);
                 break;
@@ -157,11 +175,6 @@ public sealed class DeliveryProcessor
             return NotDeliverable(envelope, originQueue, DeadLetterReasons.TargetNotConfigured, problem);
         }
 
-        if (envelope.Body is null)
-        {
-            return NotDeliverable(envelope, originQueue, DeadLetterReasons.MalformedMessage, "the body is not inline and claim-check bodies are not supported yet");
-        }
-
         var admission = _pauses.Admit(envelope.Source);
         if (admission.Kind == TargetAdmissionKind.Hold)
         {
@@ -183,7 +196,17 @@ public sealed class DeliveryProcessor
     {
         var delivery = _options.Value.Delivery;
         var attempt = envelope.Attempt + 1;
-        var call = await _targets.SendAsync(envelope, source, cancellationToken).ConfigureAwait(false);
+        TargetCallResult call;
+        try
+        {
+            call = await _targets.SendAsync(envelope, source, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PayloadNotFoundException ex)
+        {
+            // The claim check is gone for good; no retry can bring it back.
+            return NotDeliverable(envelope, originQueue, DeadLetterReasons.PayloadMissing, ex.Message);
+        }
+
         _metrics?.RecordDeliveryAttempt(envelope.Source, call.Status, call.Duration);
 
         // A replay restarts the retry window; the original receipt time stays as it was.
@@ -235,7 +258,7 @@ public sealed class DeliveryProcessor
         {
             case DeliveryDecisionKind.Done:
                 _logger.LogInformation("Delivered {DeliveryId} from {Source}: {Status} on attempt {Attempt} in {DurationMs} ms.", envelope.Id, envelope.Source, call.Status, attempt, (long)call.Duration.TotalMilliseconds);
-                return new Verdict(outcome, null, null);
+                return new Verdict(outcome, null, null, envelope.BodyRef);
 
             case DeliveryDecisionKind.Requeue:
                 _logger.LogWarning("Delivery {DeliveryId} from {Source} got {Result} on attempt {Attempt}; retrying in {Delay}.", envelope.Id, envelope.Source, what, attempt, decision.Delay);
@@ -306,6 +329,24 @@ public sealed class DeliveryProcessor
         }
     }
 
+    // Best effort: an orphaned blob costs only storage, and the payload container's lifecycle rule removes it.
+    private async Task DeletePayloadAsync(BodyReference? payload)
+    {
+        if (payload is null || _payloads is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _payloads.DeleteAsync(payload, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            _logger.LogWarning("Delivered, but could not delete its body blob {Blob} ({Error}); the lifecycle rule will.", payload.Blob, ex.Message);
+        }
+    }
+
     private async Task WriteDeadLetterAsync(DeadLetterRecord record) =>
         await _queues.DeadLetter.SendMessageAsync(SerializeToFit(record), null, Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false);
 
@@ -372,5 +413,6 @@ public sealed class DeliveryProcessor
     private static byte[] Serialize(DeadLetterRecord record) =>
         JsonSerializer.SerializeToUtf8Bytes(record, WebhooksJsonContext.Default.DeadLetterRecord);
 
-    private sealed record Verdict(DeliveryOutcome Outcome, byte[]? Updated, DeadLetterRecord? Record);
+    // Payload: the claim-check body to delete once the delivery is settled as done.
+    private sealed record Verdict(DeliveryOutcome Outcome, byte[]? Updated, DeadLetterRecord? Record, BodyReference? Payload = null);
 }

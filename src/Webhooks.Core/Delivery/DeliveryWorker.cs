@@ -12,7 +12,8 @@ namespace Webhooks.Delivery;
 /// <see cref="DeliveryOptions.BatchSize"/> (≤ 32) hidden for <see cref="DeliveryOptions.VisibilityTimeout"/>, at
 /// most <see cref="DeliveryOptions.MaxConcurrency"/> deliveries at once, polling that backs off from 100 ms to
 /// <see cref="DeliveryOptions.MaxPollingInterval"/> while the queue is empty or storage is down, and poison
-/// handling after <see cref="MaxUnexpectedFailures"/> unexpected failures of one message.
+/// handling after <see cref="MaxUnexpectedFailures"/> unexpected failures of one message. With several delivery
+/// queues (<c>Webhooks:Queues:Count</c>) there is one loop per queue, all sharing the concurrency limit.
 /// </summary>
 /// <remarks>
 /// Shutdown stops receiving, lets in-flight deliveries finish for up to
@@ -85,13 +86,24 @@ public sealed class DeliveryWorker : BackgroundService
                 visibility, delivery.Timeout);
         }
 
-        var queue = _queues.Deliveries;
+        // One poll loop per delivery queue (Webhooks:Queues:Count), sharing one concurrency budget: a busy queue
+        // gets the slots an idle one does not use, and each loop backs off on its own while its queue is empty.
         using var slots = new SemaphoreSlim(concurrency, concurrency);
+        var loop = new PollSettings(batchSize, visibility, maxIdle);
+        _logger.LogInformation(
+            "Delivery worker polling {Queues}: batches of {BatchSize}, {Concurrency} at once, visibility {Visibility}.",
+            string.Join(", ", _queues.DeliveryQueues.Select(q => q.Name)), batchSize, concurrency, visibility);
+        var inFlight = await Task.WhenAll(_queues.DeliveryQueues.Select(queue => PollAsync(queue, slots, loop, stoppingToken))).ConfigureAwait(false);
+
+        await DrainAsync([.. inFlight.SelectMany(tasks => tasks)], delivery.ShutdownGracePeriod).ConfigureAwait(false);
+    }
+
+    // Receives from one queue until stopping; returns the deliveries still in flight.
+    private async Task<List<Task>> PollAsync(QueueClient queue, SemaphoreSlim slots, PollSettings settings, CancellationToken stoppingToken)
+    {
+        var (batchSize, visibility, maxIdle) = settings;
         var inFlight = new List<Task>();
         var idle = MinPollingInterval;
-        _logger.LogInformation(
-            "Delivery worker polling {Queue}: batches of {BatchSize}, {Concurrency} at once, visibility {Visibility}.", queue.Name, batchSize, concurrency, visibility);
-
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -157,7 +169,7 @@ public sealed class DeliveryWorker : BackgroundService
             }
         }
 
-        await DrainAsync(inFlight, delivery.ShutdownGracePeriod).ConfigureAwait(false);
+        return inFlight;
     }
 
     private async Task ProcessAsync(QueueClient queue, QueueMessage message, SemaphoreSlim slots)
@@ -262,4 +274,6 @@ public sealed class DeliveryWorker : BackgroundService
     private static TimeSpan Next(TimeSpan idle, TimeSpan max) => idle * 2 < max ? idle * 2 : max;
 
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+
+    private readonly record struct PollSettings(int BatchSize, TimeSpan Visibility, TimeSpan MaxIdle);
 }

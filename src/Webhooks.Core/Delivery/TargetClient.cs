@@ -7,6 +7,7 @@ using Azure.Identity;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
 using Webhooks.Envelopes;
+using Webhooks.Payloads;
 using Webhooks.Verification;
 
 namespace Webhooks.Delivery;
@@ -56,18 +57,21 @@ public sealed class TargetClient
     private readonly IOptions<WebhooksOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly Lazy<TokenCredential> _credential;
+    private readonly PayloadStore? _payloads;
 
     /// <summary>Creates the client.</summary>
     /// <param name="httpClientFactory">Supplies the <see cref="HttpClientName"/> client (guarded, no redirects).</param>
     /// <param name="options">Delivery timeout and response bound.</param>
     /// <param name="timeProvider">Clock for timeouts, durations and signature timestamps.</param>
     /// <param name="credential">For <c>bearer</c> targets; default <see cref="DefaultAzureCredential"/>, created on first use.</param>
-    public TargetClient(IHttpClientFactory httpClientFactory, IOptions<WebhooksOptions> options, TimeProvider timeProvider, TokenCredential? credential = null)
+    /// <param name="payloads">Where claim-check bodies (<see cref="DeliveryEnvelope.BodyRef"/>) are read from; streamed, never buffered.</param>
+    public TargetClient(IHttpClientFactory httpClientFactory, IOptions<WebhooksOptions> options, TimeProvider timeProvider, TokenCredential? credential = null, PayloadStore? payloads = null)
     {
         _httpClientFactory = httpClientFactory;
         _options = options;
         _timeProvider = timeProvider;
         _credential = new Lazy<TokenCredential>(() => credential ?? new DefaultAzureCredential());
+        _payloads = payloads;
     }
 
     /// <summary>Checks the target's authentication settings; null when usable, else what is wrong (without secrets).</summary>
@@ -125,10 +129,12 @@ public sealed class TargetClient
     }
 
     /// <summary>Posts <paramref name="envelope"/>'s body to <paramref name="source"/>'s target.</summary>
-    /// <param name="envelope">The delivery; its body must be inline.</param>
+    /// <param name="envelope">The delivery; its body inline, or a claim-check reference streamed from blob storage.</param>
     /// <param name="source">The source, whose <see cref="SourceOptions.Target"/> is already checked.</param>
     /// <param name="cancellationToken">Shutdown; the per-target timeout is applied on top.</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="PayloadNotFoundException">The claim-check body no longer exists; the target was not called.</exception>
+    /// <exception cref="Azure.RequestFailedException">The claim-check body could not be opened (storage unavailable); the target was not called.</exception>
     public async Task<TargetCallResult> SendAsync(DeliveryEnvelope envelope, SourceOptions source, CancellationToken cancellationToken = default)
     {
         var delivery = _options.Value.Delivery;
@@ -191,10 +197,10 @@ public sealed class TargetClient
 
     private async Task<HttpRequestMessage> BuildRequestAsync(DeliveryEnvelope envelope, SourceOptions source, CancellationToken cancellationToken)
     {
-        var body = envelope.Body ?? throw new InvalidOperationException("The delivery's body is not inline.");
-        var request = new HttpRequestMessage(HttpMethod.Post, source.Target.Url) { Content = new ByteArrayContent(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, source.Target.Url);
         try
         {
+            request.Content = await CreateContentAsync(envelope, cancellationToken).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(envelope.ContentType))
             {
                 request.Content.Headers.TryAddWithoutValidation("Content-Type", envelope.ContentType);
@@ -214,7 +220,7 @@ public sealed class TargetClient
             }
 
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-            await AuthenticateAsync(request, envelope, source.Target.Auth, body, cancellationToken).ConfigureAwait(false);
+            await AuthenticateAsync(request, envelope, source.Target.Auth, cancellationToken).ConfigureAwait(false);
             return request;
         }
         catch
@@ -224,7 +230,28 @@ public sealed class TargetClient
         }
     }
 
-    private async Task AuthenticateAsync(HttpRequestMessage request, DeliveryEnvelope envelope, TargetAuthOptions auth, byte[] body, CancellationToken cancellationToken)
+    // Inline bodies as they are; claim-check bodies streamed from their blob, with the length known up front.
+    private async Task<HttpContent> CreateContentAsync(DeliveryEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (envelope.Body is { } inline)
+        {
+            return new ByteArrayContent(inline);
+        }
+
+        var download = await OpenPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
+        var content = new StreamContent(download.Content);
+        content.Headers.ContentLength = download.Details.ContentLength;
+        return content;
+    }
+
+    private Task<Storage.BlobDownloadStreamingResult> OpenPayloadAsync(DeliveryEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var reference = envelope.BodyRef ?? throw new InvalidOperationException("The delivery carries neither a body nor a body reference.");
+        var payloads = _payloads ?? throw new InvalidOperationException("The delivery's body is a claim check, but no payload store is registered.");
+        return payloads.OpenReadAsync(reference, cancellationToken);
+    }
+
+    private async Task AuthenticateAsync(HttpRequestMessage request, DeliveryEnvelope envelope, TargetAuthOptions auth, CancellationToken cancellationToken)
     {
         var type = auth.Type ?? TargetAuthTypes.None;
         if (type.Equals(TargetAuthTypes.Header, StringComparison.OrdinalIgnoreCase))
@@ -239,10 +266,22 @@ public sealed class TargetClient
         else if (type.Equals(TargetAuthTypes.StandardWebhooks, StringComparison.OrdinalIgnoreCase))
         {
             // The same signer the intake's verifier is tested against, so a target running our verifier accepts us.
-            foreach (var (name, value) in StandardWebhooksSigner.CreateHeaders(auth.Secret!, envelope.Id, _timeProvider.GetUtcNow(), body))
+            var headers = envelope.Body is { } inline
+                ? StandardWebhooksSigner.CreateHeaders(auth.Secret!, envelope.Id, _timeProvider.GetUtcNow(), inline)
+                : await SignStreamedAsync(auth.Secret!, envelope, cancellationToken).ConfigureAwait(false);
+            foreach (var (name, value) in headers)
             {
                 request.Headers.TryAddWithoutValidation(name, value);
             }
+        }
+    }
+
+    private async Task<SignatureHeaders> SignStreamedAsync(string secret, DeliveryEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var download = await OpenPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
+        await using (download.ConfigureAwait(false))
+        {
+            return await StreamedBodySigner.CreateHeadersAsync(secret, envelope.Id, _timeProvider.GetUtcNow(), download.Content, cancellationToken).ConfigureAwait(false);
         }
     }
 

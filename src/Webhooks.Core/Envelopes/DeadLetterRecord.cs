@@ -54,6 +54,9 @@ public static class DeadLetterReasons
 
     /// <summary>The Functions host poisoned it after repeated unexpected failures.</summary>
     public const string HostPoisoned = "hostPoisoned";
+
+    /// <summary>Its claim-check body blob no longer exists (deleted, or removed by the storage lifecycle rule).</summary>
+    public const string PayloadMissing = "payloadMissing";
 }
 
 /// <summary>A bounded copy of the target's response.</summary>

@@ -34,6 +34,12 @@ public sealed class DeliveryEnvelope
     /// <summary>Where the body is when it did not fit inline (claim check); null when inline.</summary>
     public BodyReference? BodyRef { get; set; }
 
+    /// <summary>
+    /// The value at the source's <c>PartitionKey</c> path, when one is configured: deliveries with the same key go
+    /// to the same delivery queue. Null spreads them round-robin.
+    /// </summary>
+    public string? PartitionKey { get; set; }
+
     /// <summary>Delivery attempts made so far. Kept here, not only in the queue's dequeue count, so requeues and replays can reset or carry it.</summary>
     public int Attempt { get; set; }
 

@@ -48,16 +48,26 @@ public static class JsonBodyValidator
     }
 
     /// <summary>Every failing field of <paramref name="rules"/>, as field → messages; empty when all pass.</summary>
-    public static Dictionary<string, string[]> Validate(JsonElement root, ValidationOptions rules)
+    public static Dictionary<string, string[]> Validate(JsonElement root, ValidationOptions rules) =>
+        Validate(rules, path => TryResolve(root, path, out var value)
+            ? (value.ValueKind, value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _))
+            : null);
+
+    /// <summary>
+    /// Every failing field of <paramref name="rules"/>, given what each path holds (its kind and, for numbers,
+    /// whether it is a 64-bit integer; null when absent) — so a streamed body is judged exactly like a parsed one.
+    /// </summary>
+    internal static Dictionary<string, string[]> Validate(ValidationOptions rules, Func<string, (JsonValueKind Kind, bool IsInt64)?> resolve)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var (path, type) in rules.RequiredFields)
         {
-            if (!TryResolve(root, path, out var value))
+            var value = resolve(path);
+            if (value is null || value.Value.Kind is JsonValueKind.Null or JsonValueKind.Undefined)
             {
                 errors[path] = [$"The {path} field is required."];
             }
-            else if (!HasType(value, type))
+            else if (!HasType(value.Value.Kind, value.Value.IsInt64, type))
             {
                 errors[path] = [$"The {path} field must be of type {type.ToLowerInvariant()}."];
             }
@@ -66,7 +76,8 @@ public static class JsonBodyValidator
         return errors;
     }
 
-    private static bool TryResolve(JsonElement root, string path, out JsonElement value)
+    /// <summary>The value at a dotted path (every step an object property; the last duplicate wins), unless absent or null.</summary>
+    public static bool TryResolve(JsonElement root, string path, out JsonElement value)
     {
         value = root;
         foreach (var segment in path.Split('.'))
@@ -80,14 +91,14 @@ public static class JsonBodyValidator
         return value.ValueKind != JsonValueKind.Null;
     }
 
-    private static bool HasType(JsonElement value, string type) => type.ToLowerInvariant() switch
+    private static bool HasType(JsonValueKind kind, bool isInt64, string type) => type.ToLowerInvariant() switch
     {
-        "string" => value.ValueKind == JsonValueKind.String,
-        "number" => value.ValueKind == JsonValueKind.Number,
-        "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
-        "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-        "object" => value.ValueKind == JsonValueKind.Object,
-        "array" => value.ValueKind == JsonValueKind.Array,
+        "string" => kind == JsonValueKind.String,
+        "number" => kind == JsonValueKind.Number,
+        "integer" => kind == JsonValueKind.Number && isInt64,
+        "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
+        "object" => kind == JsonValueKind.Object,
+        "array" => kind == JsonValueKind.Array,
         _ => true,
     };
 }

@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
-using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
+using Webhooks.Dedup;
 using Webhooks.Envelopes;
+using Webhooks.Payloads;
 using Webhooks.Problems;
 using Webhooks.Queuing;
 using Webhooks.Verification;
@@ -18,7 +20,10 @@ namespace Webhooks.Intake;
 /// Checks run in the documented precedence (README, "Status codes"): what can be decided from the route, headers
 /// and declared length comes first and costs nothing; the body is read only for callers that got that far, and
 /// nothing about a source's state or limits is revealed before the caller has proven who it is.
-/// 404 → 405 → 413 (declared) → 415 → 406 → 413 (streamed) → 401/403 → 423/402/451 → 429 → 400 → 422 → 202 / 503.
+/// 404 → 405 → 413 (declared) → 415 → 406 → 413 (streamed) → 401/403 → 423/402/451 → 429 → 400 → 422 →
+/// 200 duplicate / 409 conflict → 202 / 503.
+/// Bodies that fit a queue message are held in memory; larger ones stream through every check in one pass while
+/// being staged to blob storage (see <see cref="StreamedIntake"/>), so memory stays at one block per request.
 /// </remarks>
 public sealed partial class WebhookIntake(
     IOptionsMonitor<WebhooksOptions> options,
@@ -27,12 +32,16 @@ public sealed partial class WebhookIntake(
     SourceRateLimiter rateLimiter,
     IEnumerable<IHandshakeResponder> handshakes,
     TimeProvider timeProvider,
-    ILogger<WebhookIntake> logger)
+    ILogger<WebhookIntake> logger,
+    IDeliveryDeduplicator? deduplicator = null,
+    PayloadStore? payloads = null)
 {
     private readonly Dictionary<string, ISignatureVerifier> _verifiers =
         verifiers.ToDictionary(v => v.Scheme, StringComparer.OrdinalIgnoreCase);
 
     private readonly IHandshakeResponder[] _handshakes = [.. handshakes];
+
+    private readonly DeliveryAcceptor _acceptor = new(queue, deduplicator, payloads, logger);
 
     /// <summary>Handles one request on <c>/api/webhooks/{source}</c>.</summary>
     public async Task<IntakeResponse> HandleAsync(IntakeRequest request, CancellationToken cancellationToken = default)
@@ -80,34 +89,38 @@ public sealed partial class WebhookIntake(
             return Fail(request, new Problem(406, ErrorCodes.NotAcceptable, "This endpoint answers only application/json and application/problem+json; the Accept header excludes both."));
         }
 
-        // 413 (streamed): senders may lie about or omit Content-Length.
-        var body = await BodyReader.ReadAsync(request.Body, maxBody, request.ContentLength, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        // 413 (streamed): senders may lie about or omit Content-Length. A body that fits a queue message is held;
+        // a larger one streams (only possible when a payload store can take it).
+        var holdLimit = (int)Math.Min(maxBody, payloads is null ? Array.MaxLength - 1 : queue.MaxEnvelopeBytes);
+        var head = await BodyReader.ReadHeadAsync(request.Body, holdLimit, request.ContentLength, cancellationToken).ConfigureAwait(false);
+        if (head.IsComplete)
+        {
+            return await HandleHeldAsync(request, source, settings, head.Bytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (payloads is null || holdLimit >= maxBody)
         {
             return Fail(request, TooLarge(maxBody));
         }
 
+        var streamed = new StreamedIntake(this, payloads, logger);
+        return await streamed.HandleAsync(request, source, settings, head.Bytes, maxBody, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IntakeResponse> HandleHeldAsync(IntakeRequest request, SourceOptions source, WebhooksOptions settings, byte[] body, CancellationToken cancellationToken)
+    {
         // 401 / 403: who is it?
         var now = timeProvider.GetUtcNow();
-        var verdict = Verify(request, source, body, now, settings);
+        var verdict = Verify(request, source, settings, now, body, macs: null);
         if (!verdict.Succeeded)
         {
-            LogRejected(request.Source, verdict.Status, verdict.ErrorCode);
-            return Fail(request, new Problem(verdict.Status, verdict.ErrorCode ?? ErrorCodes.InvalidSignature, verdict.Message ?? "The delivery could not be authenticated."));
+            return Unauthenticated(request, verdict);
         }
 
-        // 423 / 402 / 451: the source's account state, told only to its real sender.
-        if (StateProblem(source.State) is { } stateProblem)
+        // 423 / 402 / 451, then 429.
+        if (StateOrRateProblem(request, source) is { } refused)
         {
-            return Fail(request, stateProblem);
-        }
-
-        // 429: per-source rate limit.
-        if (!rateLimiter.TryAcquire(request.Source, source.RateLimit, out var retryAfter))
-        {
-            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-            return Fail(request, new Problem(429, ErrorCodes.RateLimited, $"Too many deliveries for source '{request.Source}'. Retry after {seconds} s.")
-                .WithHeader("Retry-After", seconds.ToString(CultureInfo.InvariantCulture)));
+            return refused;
         }
 
         // 400: well-formed UTF-8 JSON.
@@ -131,53 +144,20 @@ public sealed partial class WebhookIntake(
         var errors = JsonBodyValidator.Validate(document.RootElement, source.Validation);
         if (errors.Count > 0)
         {
-            return Fail(request, new Problem(422, ErrorCodes.InvalidArguments, "The given data was invalid.") { Errors = errors });
+            return Invalid(request, errors);
         }
 
-        var envelope = new DeliveryEnvelope
-        {
-            Id = DeliveryIdResolver.Resolve(source.Verification, request.Headers, body, Guid.CreateVersion7),
-            Source = request.Source,
-            ReceivedAt = now,
-            ContentType = request.Headers["Content-Type"]!,
-            Headers = ForwardedHeaders.Capture(request.Headers),
-            Body = body,
-        };
-
-        return await EnqueueAsync(request, envelope, settings.Intake, cancellationToken).ConfigureAwait(false);
+        var fromBody = DeliveryIdExtractor.FromHeaders(source.Verification, request.Headers) is null ? DeliveryIdExtractor.FromJsonBody(source.Verification, body) : null;
+        var providedId = DeliveryIdResolver.Provided(source.Verification, request.Headers, fromBody);
+        var envelope = NewEnvelope(request, providedId, now, PartitionKeyOf(document.RootElement, source));
+        envelope.Body = body;
+        return await AcceptAsync(request, new PendingDelivery(envelope, providedId, SHA256.HashData(body), Upload: null), settings, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<IntakeResponse> EnqueueAsync(IntakeRequest request, DeliveryEnvelope envelope, IntakeOptions intake, CancellationToken cancellationToken)
-    {
-        var serialized = EnvelopeSerializer.Serialize(envelope);
-        if (serialized.Length > queue.MaxEnvelopeBytes)
-        {
-            return Fail(request, new Problem(413, ErrorCodes.PayloadTooLarge,
-                $"The delivery does not fit a queue message: its envelope is {serialized.Length} bytes and the limit is {queue.MaxEnvelopeBytes} bytes (64 KiB of base64 text)."));
-        }
+    internal Task<IntakeResponse> AcceptAsync(IntakeRequest request, PendingDelivery delivery, WebhooksOptions settings, CancellationToken cancellationToken) =>
+        _acceptor.AcceptAsync(delivery, settings.Intake, problem => Fail(request, problem), cancellationToken);
 
-        // 503: never acknowledge what is not durably queued. The write gets its own deadline so a stalled queue
-        // answers the provider (which will retry) instead of hanging it.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(intake.QueueWriteTimeout);
-        try
-        {
-            await queue.EnqueueAsync(envelope, serialized, deadline.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is RequestFailedException or HttpRequestException or IOException
-                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            LogQueueUnavailable(ex, envelope.Source, envelope.Id);
-            var retryAfter = intake.UnavailableRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return Fail(request, new Problem(503, ErrorCodes.QueueUnavailable, "The delivery could not be queued and was not accepted. Retry later.")
-                .WithHeader("Retry-After", retryAfter));
-        }
-
-        LogAccepted(envelope.Source, envelope.Id);
-        return Accepted(envelope);
-    }
-
-    private VerificationResult Verify(IntakeRequest request, SourceOptions source, byte[] body, DateTimeOffset now, WebhooksOptions settings)
+    internal VerificationResult Verify(IntakeRequest request, SourceOptions source, WebhooksOptions settings, DateTimeOffset now, ReadOnlyMemory<byte> body, IBodyMacs? macs)
     {
         if (!_verifiers.TryGetValue(source.Verification, out var verifier))
         {
@@ -185,10 +165,47 @@ public sealed partial class WebhookIntake(
             return VerificationResult.Unauthorized(ErrorCodes.InvalidSignature, "The source's verification scheme is not available.");
         }
 
-        return verifier.Verify(new VerificationContext(request.Source, source, request.Headers, body, now, settings.Sources));
+        return verifier.Verify(new VerificationContext(request.Source, source, request.Headers, body, now, settings.Sources) { Macs = macs });
     }
 
-    private static Problem? StateProblem(string state) => state.ToLowerInvariant() switch
+    internal IntakeResponse Unauthenticated(IntakeRequest request, VerificationResult verdict)
+    {
+        LogRejected(request.Source, verdict.Status, verdict.ErrorCode);
+        return Fail(request, new Problem(verdict.Status, verdict.ErrorCode ?? ErrorCodes.InvalidSignature, verdict.Message ?? "The delivery could not be authenticated."));
+    }
+
+    /// <summary>423 / 402 / 451 (the source's account state, told only to its real sender), then 429 (per-source rate limit).</summary>
+    internal IntakeResponse? StateOrRateProblem(IntakeRequest request, SourceOptions source)
+    {
+        if (StateProblem(source.State) is { } stateProblem)
+        {
+            return Fail(request, stateProblem);
+        }
+
+        if (!rateLimiter.TryAcquire(request.Source, source.RateLimit, out var retryAfter))
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            return Fail(request, new Problem(429, ErrorCodes.RateLimited, $"Too many deliveries for source '{request.Source}'. Retry after {seconds} s.")
+                .WithHeader("Retry-After", seconds.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return null;
+    }
+
+    internal IntakeResponse Invalid(IntakeRequest request, Dictionary<string, string[]> errors) =>
+        Fail(request, new Problem(422, ErrorCodes.InvalidArguments, "The given data was invalid.") { Errors = errors });
+
+    internal DeliveryEnvelope NewEnvelope(IntakeRequest request, string? providedId, DateTimeOffset now, string? partitionKey) => new()
+    {
+        Id = providedId ?? DeliveryIdResolver.Mint(Guid.CreateVersion7),
+        Source = request.Source,
+        ReceivedAt = now,
+        ContentType = request.Headers["Content-Type"]!,
+        Headers = ForwardedHeaders.Capture(request.Headers),
+        PartitionKey = partitionKey,
+    };
+
+    internal static Problem? StateProblem(string state) => state.ToLowerInvariant() switch
     {
         SourceStates.Locked => new Problem(423, ErrorCodes.SourceLocked, "This webhook source is locked; deliveries are refused until it is unlocked."),
         SourceStates.PaymentRequired => new Problem(402, ErrorCodes.PaymentRequired, "The subscription for this webhook source is past due or its trial has expired."),
@@ -196,36 +213,43 @@ public sealed partial class WebhookIntake(
         _ => null,
     };
 
-    private static Problem TooLarge(long maxBody) =>
+    internal static Problem TooLarge(long maxBody) =>
         new(413, ErrorCodes.PayloadTooLarge, $"The body exceeds this source's limit of {maxBody} bytes.");
 
-    private IntakeResponse Fail(IntakeRequest request, Problem problem) =>
+    internal IntakeResponse Fail(IntakeRequest request, Problem problem) =>
         IntakeResponse.FromProblem(problem, request.Path, timeProvider.GetUtcNow(), request.TraceId);
 
-    private static IntakeResponse Accepted(DeliveryEnvelope envelope)
+    internal DateTimeOffset Now => timeProvider.GetUtcNow();
+
+    /// <summary>The longest partition key kept; a longer value spreads round-robin like a missing one.</summary>
+    internal const int MaxPartitionKeyLength = 1024;
+
+    // A string or number at the source's PartitionKey path; anything else spreads round-robin.
+    private static string? PartitionKeyOf(JsonElement root, SourceOptions source)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer))
+        if (source.PartitionKey is not { Length: > 0 } path || !JsonBodyValidator.TryResolve(root, path, out var value))
         {
-            json.WriteStartObject();
-            json.WriteString("id", envelope.Id);
-            json.WriteString("source", envelope.Source);
-            json.WriteString("status", "accepted");
-            json.WriteString("receivedAt", envelope.ReceivedAt);
-            json.WriteEndObject();
+            return null;
         }
 
-        return new IntakeResponse { Status = 202, ContentType = "application/json", Body = buffer.WrittenMemory, DeliveryId = envelope.Id };
+        try
+        {
+            var key = value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            };
+            return key is { Length: <= MaxPartitionKeyLength } ? key : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // an escaped lone surrogate cannot become a string
+        }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted delivery {DeliveryId} from {Source}")]
-    private partial void LogAccepted(string source, string deliveryId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a delivery for {Source}: {Status} {ErrorCode}")]
     private partial void LogRejected(string source, int status, string? errorCode);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Queue unavailable; delivery {DeliveryId} from {Source} answered 503 and not acknowledged")]
-    private partial void LogQueueUnavailable(Exception exception, string source, string deliveryId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Answered the {Handshake} handshake for {Source}")]
     private partial void LogHandshake(string source, string handshake);

@@ -42,6 +42,7 @@ public static class ErrorCodes
     // 5xx
     public const string InternalError = "internalError";
     public const string QueueUnavailable = "queueUnavailable";
+    public const string DeliveryInProgress = "deliveryInProgress";
 }
 
 /// <summary>Entity names for <c>metadata.entity</c> on 404 (seed 004's convention).</summary>

@@ -74,35 +74,12 @@ public class QueueServiceClient
         ListQueuesAsync(prefix, pageSize: null, cancellationToken);
 
     /// <summary>List Queues with a page size (<c>maxresults</c>), so tests can exercise the marker paging.</summary>
-    internal async Task<IReadOnlyList<string>> ListQueuesAsync(string? prefix, int? pageSize, CancellationToken cancellationToken)
-    {
-        var names = new List<string>();
-        string? marker = null;
-        do
-        {
-            var request = new StorageRequest(HttpMethod.Get, Uri).WithQuery("comp", "list");
-            if (!string.IsNullOrEmpty(prefix))
-            {
-                request.WithQuery("prefix", prefix);
-            }
-
-            if (pageSize is { } size)
-            {
-                request.WithQuery("maxresults", size);
-            }
-
-            if (marker is not null)
-            {
-                request.WithQuery("marker", marker);
-            }
-
-            var response = await _pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var (page, next) = QueueXml.ReadQueueList(response);
-            names.AddRange(page);
-            marker = next;
-        }
-        while (marker is not null);
-
-        return names;
-    }
+    internal Task<IReadOnlyList<string>> ListQueuesAsync(string? prefix, int? pageSize, CancellationToken cancellationToken) =>
+        StorageListing.ReadAllNamesAsync(
+            _pipeline,
+            () => new StorageRequest(HttpMethod.Get, Uri).WithQuery("comp", "list"),
+            prefix,
+            pageSize,
+            QueueXml.ReadQueueList,
+            cancellationToken);
 }

@@ -24,7 +24,7 @@ internal static class StorageErrors
 
     /// <summary>The connection failed (refused, reset, DNS): status 0.</summary>
     public static RequestFailedException Transport(StorageRequest request, Exception inner) =>
-        new(0, $"{request.Describe()} could not reach the queue service: {inner.Message}", null, inner);
+        new(0, $"{request.Describe()} could not reach the storage service: {inner.Message}", null, inner);
 
     /// <summary>No access token could be obtained: status 0, the service was never asked.</summary>
     public static RequestFailedException Authentication(StorageRequest request, AuthenticationFailedException inner) =>
@@ -32,7 +32,7 @@ internal static class StorageErrors
 
     /// <summary>A success answer whose body we could not read.</summary>
     public static RequestFailedException UnreadableResponse(int status, Exception inner) =>
-        new(status, $"The queue service answered {status} with a body that is not the documented XML: {inner.Message}", null, inner);
+        new(status, $"The storage service answered {status} with a body that is not the documented XML: {inner.Message}", null, inner);
 
     private static (string? Code, string? Message) ReadErrorBody(string body)
     {

@@ -16,9 +16,10 @@ public static class StorageServiceCollectionExtensions
     public const string DefaultConnectionString = "UseDevelopmentStorage=true";
 
     /// <summary>
-    /// Registers a singleton <see cref="QueueServiceClient"/> from <c>AzureWebJobsStorage</c> (connection string or
-    /// identity-based keys; <c>UseDevelopmentStorage=true</c> when absent) and a singleton <see cref="WebhookQueues"/>
-    /// named by <c>IOptions&lt;WebhooksOptions&gt;</c> (bind <c>Webhooks</c> for custom names). Uses the registered
+    /// Registers singletons <see cref="QueueServiceClient"/> and <see cref="BlobServiceClient"/> from
+    /// <c>AzureWebJobsStorage</c> (connection string or identity-based keys; <c>UseDevelopmentStorage=true</c> when
+    /// absent), <see cref="WebhookQueues"/> named by <c>IOptions&lt;WebhooksOptions&gt;</c> (bind <c>Webhooks</c> for
+    /// custom names) and the claim-check <see cref="Payloads.PayloadStore"/>. Uses the registered
     /// <see cref="TimeProvider"/> when there is one. Existing registrations are kept, so tests can substitute.
     /// </summary>
     public static IServiceCollection AddWebhookStorage(this IServiceCollection services, IConfiguration configuration)
@@ -33,6 +34,14 @@ public static class StorageServiceCollectionExtensions
                 ? QueueServiceClient.FromConfiguration(configuration, StorageSettingName, options)
                 : QueueServiceClient.FromConnectionString(DefaultConnectionString, options);
         });
+        services.TryAddSingleton(sp =>
+        {
+            var options = new BlobClientOptions { TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System };
+            return StorageSettings.IsConfigured(configuration, StorageSettingName)
+                ? BlobServiceClient.FromConfiguration(configuration, StorageSettingName, options)
+                : BlobServiceClient.FromConnectionString(DefaultConnectionString, options);
+        });
+        services.TryAddSingleton<Payloads.PayloadStore>();
         services.TryAddSingleton(sp => new WebhookQueues(
             sp.GetRequiredService<QueueServiceClient>(),
             sp.GetRequiredService<IOptions<WebhooksOptions>>().Value.Queues));

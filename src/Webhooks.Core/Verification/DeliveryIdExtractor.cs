@@ -45,13 +45,14 @@ public static class DeliveryIdExtractor
     }
 
     /// <summary>The id carried in the JSON body for this scheme (Stripe's <c>id</c>, Slack's <c>event_id</c>), or null.</summary>
-    public static string? FromJsonBody(string scheme, ReadOnlySpan<byte> body)
-    {
-        var property = Is(scheme, VerificationSchemes.Stripe) ? StripeIdProperty
-            : Is(scheme, VerificationSchemes.Slack) ? SlackIdProperty
-            : null;
-        return property is null ? null : FromJsonBody(body, property);
-    }
+    public static string? FromJsonBody(string scheme, ReadOnlySpan<byte> body) =>
+        BodyIdProperty(scheme) is { } property ? FromJsonBody(body, property) : null;
+
+    /// <summary>The top-level JSON property holding the delivery id for <paramref name="scheme"/>, or null when its ids travel in headers.</summary>
+    public static string? BodyIdProperty(string scheme) =>
+        Is(scheme, VerificationSchemes.Stripe) ? StripeIdProperty
+        : Is(scheme, VerificationSchemes.Slack) ? SlackIdProperty
+        : null;
 
     /// <summary>
     /// A top-level string property of a JSON object, or null when the body is not a JSON object, lacks the property,

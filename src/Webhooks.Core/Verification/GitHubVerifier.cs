@@ -40,8 +40,7 @@ public sealed class GitHubVerifier : ISignatureVerifier
                 ErrorCodes.InvalidSignature, $"The {SignatureHeader} header is not 'sha256=' followed by 64 hex digits.");
         }
 
-        var expected = MacComputation.ComputeForEverySecret(
-            context.Source.Secrets, MacComputation.Utf8Key, string.Empty, context.Body.Span);
+        var expected = context.ComputeMacs(context.Source.Secrets, MacComputation.Utf8Key, string.Empty);
         return MacComputation.MatchesAny(expected, candidate)
             ? VerificationResult.Success
             : VerificationResult.Unauthorized(

@@ -51,8 +51,7 @@ public sealed class HmacSha256Verifier : ISignatureVerifier
                 $"The {headerName} header is not a {(isBase64 ? Base64Encoding : HexEncoding)} HMAC-SHA256 signature.");
         }
 
-        var expected = MacComputation.ComputeForEverySecret(
-            source.Secrets, MacComputation.Utf8Key, string.Empty, context.Body.Span);
+        var expected = context.ComputeMacs(source.Secrets, MacComputation.Utf8Key, string.Empty);
         return MacComputation.MatchesAny(expected, candidate)
             ? VerificationResult.Success
             : VerificationResult.Unauthorized(

@@ -29,7 +29,30 @@ public sealed record VerificationContext(
     IRequestHeaders Headers,
     ReadOnlyMemory<byte> Body,
     DateTimeOffset Now,
-    IReadOnlyDictionary<string, SourceOptions> AllSources);
+    IReadOnlyDictionary<string, SourceOptions> AllSources)
+{
+    /// <summary>
+    /// Where body MACs come from when the body is too large to hold (<see cref="Body"/> is then empty); null means
+    /// "compute them over <see cref="Body"/>".
+    /// </summary>
+    public IBodyMacs? Macs { get; init; }
+
+    /// <summary>
+    /// HMAC-SHA256 of UTF-8(<paramref name="prefix"/>) followed by the body, under every usable secret, concatenated
+    /// (see <see cref="MacComputation.ComputeForEverySecret"/>). Verifiers get body MACs only through this.
+    /// </summary>
+    public byte[] ComputeMacs(IReadOnlyList<string>? secrets, Func<string, byte[]> keyOf, string prefix) =>
+        Macs is { } macs
+            ? macs.ComputeForEverySecret(secrets, keyOf, prefix)
+            : MacComputation.ComputeForEverySecret(secrets, keyOf, prefix, Body.Span);
+}
+
+/// <summary>A source of body MACs for bodies that are streamed rather than held (see <see cref="VerificationContext.Macs"/>).</summary>
+public interface IBodyMacs
+{
+    /// <summary>The same result as <see cref="MacComputation.ComputeForEverySecret"/> over the body.</summary>
+    byte[] ComputeForEverySecret(IReadOnlyList<string>? secrets, Func<string, byte[]> keyOf, string prefix);
+}
 
 /// <summary>The verdict.</summary>
 public readonly record struct VerificationResult(bool Succeeded, int Status, string? ErrorCode, string? Message)

@@ -56,8 +56,7 @@ public sealed class SlackVerifier : ISignatureVerifier
                 ErrorCodes.InvalidSignature, $"The {SignatureHeader} header is not 'v0=' followed by 64 hex digits.");
         }
 
-        var expected = MacComputation.ComputeForEverySecret(
-            context.Source.Secrets, MacComputation.Utf8Key, $"v0:{timestamp}:", context.Body.Span);
+        var expected = context.ComputeMacs(context.Source.Secrets, MacComputation.Utf8Key, $"v0:{timestamp}:");
         return MacComputation.MatchesAny(expected, candidate)
             ? VerificationResult.Success
             : VerificationResult.Unauthorized(

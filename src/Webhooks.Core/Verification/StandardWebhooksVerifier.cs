@@ -53,8 +53,7 @@ public sealed class StandardWebhooksVerifier : ISignatureVerifier
         }
 
         // The signed content uses the headers exactly as sent, not re-formatted values.
-        var expected = MacComputation.ComputeForEverySecret(
-            context.Source.Secrets, StandardWebhooksSecret.DecodeKey, $"{id}.{timestamp}.", context.Body.Span);
+        var expected = context.ComputeMacs(context.Source.Secrets, StandardWebhooksSecret.DecodeKey, $"{id}.{timestamp}.");
 
         Span<byte> candidate = stackalloc byte[MacComputation.MacSize];
         var list = signatures.AsSpan();

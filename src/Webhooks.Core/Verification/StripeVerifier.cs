@@ -60,8 +60,7 @@ public sealed class StripeVerifier : ISignatureVerifier
                 $"The {SignatureHeader} timestamp is more than {tolerance} seconds away from the current time.");
         }
 
-        var expected = MacComputation.ComputeForEverySecret(
-            context.Source.Secrets, MacComputation.Utf8Key, $"{timestamp}.", context.Body.Span);
+        var expected = context.ComputeMacs(context.Source.Secrets, MacComputation.Utf8Key, $"{timestamp}.");
 
         // Second pass: any v1 entry that matches under any secret.
         Span<byte> candidate = stackalloc byte[MacComputation.MacSize];

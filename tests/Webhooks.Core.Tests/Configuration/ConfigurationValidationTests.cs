@@ -91,4 +91,46 @@ public class ConfigurationValidationTests
 
         Assert.True(new WebhooksOptionsValidator().Validate(null, options).Failed);
     }
+
+    [Theory]
+    [InlineData("Count", "0", "Webhooks:Queues:Count")]
+    [InlineData("Count", "65", "Webhooks:Queues:Count")]
+    [InlineData("Deliveries", "a-queue-name-that-is-long-enough-to-break-with-index-and-poison-x", "Webhooks:Queues:Deliveries")]
+    [InlineData("Payloads", "Payloads_Container", "Webhooks:Queues:Payloads")]
+    [InlineData("DedupWindow", "-00:00:01", "DedupWindow")]
+    [InlineData("MaxBody", "0", "DefaultMaxBodyBytes")]
+    [InlineData("Block", "1024", "PayloadBlockBytes")]
+    [InlineData("PartitionKey", "data..customer", "PartitionKey")]
+    public void ImpossibleScaleSettings_AreRefused_NamingTheSetting(string what, string value, string named)
+    {
+        var options = new WebhooksOptions();
+        options.Sources["shop"] = new SourceOptions { Secrets = ["whsec_dGVzdA=="] };
+        switch (what)
+        {
+            case "Count": options.Queues.Count = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+            case "Deliveries": options.Queues.Deliveries = value; options.Queues.Count = 10; break;
+            case "Payloads": options.Queues.Payloads = value; break;
+            case "DedupWindow": options.Intake.DedupWindow = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+            case "MaxBody": options.Intake.DefaultMaxBodyBytes = 0; break;
+            case "Block": options.Intake.PayloadBlockBytes = 1024; break;
+            case "PartitionKey": options.Sources["shop"].PartitionKey = value; break;
+        }
+
+        var result = new WebhooksOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.Contains(named, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ScaleDefaults_Are25MiB_72Hours_OneQueue_AndPass()
+    {
+        var options = new WebhooksOptions();
+
+        Assert.Equal(26_214_400, options.Intake.DefaultMaxBodyBytes);
+        Assert.Equal(TimeSpan.FromHours(72), options.Intake.DedupWindow);
+        Assert.Equal(1, options.Queues.Count);
+        Assert.Equal("webhooks-payloads", options.Queues.Payloads);
+        Assert.True(new WebhooksOptionsValidator().Validate(null, options).Succeeded);
+    }
 }

@@ -4,6 +4,7 @@ using Azure;
 using Moq;
 using Webhooks.DeadLetters;
 using Webhooks.Envelopes;
+using Webhooks.Payloads;
 using Webhooks.Testing;
 using static Webhooks.Core.Tests.DeadLetters.DeadLetterFixtures;
 
@@ -343,6 +344,86 @@ public class DeadLetterStoreTests
         Assert.Equal(1, result.Deleted);
         var left = await _store.ListAsync();
         Assert.Equal(["d2", "p1"], left.Items.Select(i => i.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Purge_DeletesTheClaimCheckBlob_OnlyAfterTheEntryIsDeleted()
+    {
+        var body = new BodyReference("webhooks-payloads", "payloads/shop/b1", 100_000);
+        _deadLetter.Add(ClaimChecked("d1", body));
+        var payloads = new Mock<PayloadStore>();
+        var entriesLeftWhenBlobDeleted = -1;
+        payloads.Setup(p => p.DeleteAsync(body, It.IsAny<CancellationToken>()))
+            .Callback(() => entriesLeftWhenBlobDeleted = _deadLetter.Texts.Count)
+            .ReturnsAsync(true);
+        var store = new DeadLetterStore(_deliveries, _deadLetter, _poison, _time, payloads: payloads.Object);
+
+        var result = await store.PurgeAsync(DeadLetterSelection.ByIds("d1"));
+
+        Assert.Equal(1, result.Deleted);
+        Assert.Equal(1, result.PayloadsDeleted);
+        Assert.Equal(0, entriesLeftWhenBlobDeleted);
+        payloads.Verify(p => p.DeleteAsync(body, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Purge_WhenDeletingTheBlobFails_ReportsIt_AndTheEntryStaysPurged()
+    {
+        var body = new BodyReference("webhooks-payloads", "payloads/shop/b1", 100_000);
+        _deadLetter.Add(ClaimChecked("d1", body));
+        var payloads = new Mock<PayloadStore>();
+        payloads.Setup(p => p.DeleteAsync(body, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RequestFailedException(503, "Server busy", "ServerBusy", null));
+        var store = new DeadLetterStore(_deliveries, _deadLetter, _poison, _time, payloads: payloads.Object);
+
+        var result = await store.PurgeAsync(DeadLetterSelection.ByIds("d1"));
+
+        Assert.Equal(1, result.Deleted);
+        Assert.Empty(result.Failures);
+        Assert.Equal(0, result.PayloadsDeleted);
+        var failure = Assert.Single(result.PayloadFailures);
+        Assert.Equal("d1", failure.Id);
+        Assert.Contains("payloads/shop/b1", failure.Detail, StringComparison.Ordinal);
+        Assert.Contains("503", failure.Detail, StringComparison.Ordinal);
+        Assert.Empty(_deadLetter.Texts);
+    }
+
+    [Fact]
+    public async Task Purge_WhenTheEntryCannotBeDeleted_KeepsTheBlob()
+    {
+        var body = new BodyReference("webhooks-payloads", "payloads/shop/b1", 100_000);
+        _deadLetter.Add(ClaimChecked("d1", body));
+        _deadLetter.FailDeletes = new RequestFailedException(404, "Message not found", "MessageNotFound", null);
+        var payloads = new Mock<PayloadStore>();
+        var store = new DeadLetterStore(_deliveries, _deadLetter, _poison, _time, payloads: payloads.Object);
+
+        var result = await store.PurgeAsync(DeadLetterSelection.ByIds("d1"));
+
+        Assert.Single(result.Failures);
+        payloads.Verify(p => p.DeleteAsync(It.IsAny<BodyReference>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Replay_NeverDeletesTheClaimCheckBlob()
+    {
+        var body = new BodyReference("webhooks-payloads", "payloads/shop/b1", 100_000);
+        _deadLetter.Add(ClaimChecked("d1", body));
+        var payloads = new Mock<PayloadStore>(MockBehavior.Strict);
+        var store = new DeadLetterStore(_deliveries, _deadLetter, _poison, _time, payloads: payloads.Object);
+
+        var result = await store.ReplayAsync(DeadLetterSelection.ByIds("d1"));
+
+        Assert.Equal(ReplayOutcomes.Replayed, Assert.Single(result.Items).Outcome);
+        Assert.Equal(body, EnvelopeSerializer.Deserialize(Encoding.UTF8.GetBytes(Assert.Single(_deliveries.Texts))).BodyRef);
+        payloads.VerifyNoOtherCalls();
+    }
+
+    private static string ClaimChecked(string id, BodyReference body)
+    {
+        var envelope = Envelope(id, "shop");
+        envelope.Body = null;
+        envelope.BodyRef = body;
+        return Json(new DeadLetterRecord { Envelope = envelope, Reason = DeadLetterReasons.TargetRejected, DeadLetteredAt = T0, FinalStatus = 409 });
     }
 
     [Fact]

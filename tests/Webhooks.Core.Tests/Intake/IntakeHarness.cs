@@ -2,9 +2,11 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Webhooks.Configuration;
+using Webhooks.Dedup;
 using Webhooks.Envelopes;
 using Webhooks.Intake;
 using Webhooks.Intake.Handshakes;
+using Webhooks.Payloads;
 using Webhooks.Queuing;
 using Webhooks.Testing;
 using Webhooks.Verification;
@@ -60,6 +62,19 @@ internal sealed class IntakeHarness
             Time,
             NullLogger<WebhookIntake>.Instance);
     }
+
+    /// <summary>An intake with the real verifiers of every scheme, the given payload store and deduplicator.</summary>
+    public WebhookIntake BuildWithRealVerifiers(PayloadStore? payloads, IDeliveryDeduplicator? deduplicator = null) =>
+        new(
+            new TestOptionsMonitor<WebhooksOptions>(Options),
+            VerifierRegistry.Schemes.Select(VerifierRegistry.Get),
+            Queue.Object,
+            RateLimiter,
+            [],
+            Time,
+            NullLogger<WebhookIntake>.Instance,
+            deduplicator,
+            payloads);
 
     public static IntakeRequest Request(
         string source = "shop",

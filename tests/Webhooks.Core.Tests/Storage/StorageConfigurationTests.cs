@@ -82,6 +82,56 @@ public sealed class StorageConfigurationTests
         Assert.Same(mine, provider.GetRequiredService<QueueServiceClient>());
     }
 
+    [Theory]
+    [InlineData("AzureWebJobsStorage", "UseDevelopmentStorage=true", "http://127.0.0.1:10000/devstoreaccount1")]
+    [InlineData("AzureWebJobsStorage", "AccountName=acct;AccountKey=c2VjcmV0;EndpointSuffix=core.chinacloudapi.cn", "https://acct.blob.core.chinacloudapi.cn/")]
+    [InlineData("AzureWebJobsStorage", "BlobEndpoint=https://blobs.example.net/;SharedAccessSignature=sv=2025&sig=x", "https://blobs.example.net/")]
+    [InlineData("AzureWebJobsStorage:blobServiceUri", "https://acct.blob.core.windows.net", "https://acct.blob.core.windows.net/")]
+    [InlineData("AzureWebJobsStorage:accountName", "acct", "https://acct.blob.core.windows.net/")]
+    [InlineData("AzureWebJobsStorage:queueServiceUri", "https://acct.queue.core.windows.net/", "https://acct.blob.core.windows.net/")]
+    public void BlobFromConfiguration_EachForm_TargetsTheBlobEndpoint(string key, string value, string expected)
+    {
+        var client = BlobServiceClient.FromConfiguration(Configuration((key, value)));
+
+        Assert.Equal(new Uri(expected), client.Uri);
+    }
+
+    [Fact]
+    public void BlobFromConfiguration_QueueOnlyConnectionString_ThrowsNamingTheMissingEndpoint()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => BlobServiceClient.FromConfiguration(
+            Configuration(("AzureWebJobsStorage", "QueueEndpoint=https://q.example.net/;SharedAccessSignature=sv=1&sig=c2VjcmV0"))));
+
+        Assert.Contains("no blob endpoint", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("c2VjcmV0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BlobFromConfiguration_Missing_ThrowsNamingTheBlobSetting()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => BlobServiceClient.FromConfiguration(Configuration(), "MyStorage"));
+
+        Assert.Contains("MyStorage__blobServiceUri", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddWebhookStorage_RegistersBlobsAndThePayloadStoreInTheConfiguredContainer()
+    {
+        var configuration = Configuration(("Webhooks:Queues:Payloads", "my-payloads"), ("Webhooks:Queues:Count", "3"));
+        var services = new ServiceCollection();
+        services.AddOptions<WebhooksOptions>().Bind(configuration.GetSection(WebhooksOptions.SectionName));
+
+        services.AddWebhookStorage(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(new Uri("http://127.0.0.1:10000/devstoreaccount1"), provider.GetRequiredService<BlobServiceClient>().Uri);
+        Assert.Equal("my-payloads", provider.GetRequiredService<Webhooks.Payloads.PayloadStore>().Container.Name);
+        var queues = provider.GetRequiredService<WebhookQueues>();
+        Assert.Equal(["webhooks-deliveries", "webhooks-deliveries-1", "webhooks-deliveries-2"], queues.DeliveryQueues.Select(q => q.Name));
+        Assert.Equal(["webhooks-deliveries-poison", "webhooks-deliveries-1-poison", "webhooks-deliveries-2-poison"], queues.PoisonQueues.Select(q => q.Name));
+        Assert.Same(queues.DeliveryQueues[0], queues.Deliveries);
+    }
+
     private static IConfiguration Configuration(params (string Key, string? Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 }

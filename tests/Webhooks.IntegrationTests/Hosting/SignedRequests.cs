@@ -9,9 +9,11 @@ public static class SignedRequests
 {
     public const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-    public static HttpRequestMessage StandardWebhooks(string source, string body, string id, DateTimeOffset timestamp, string secret = Secret)
+    public static HttpRequestMessage StandardWebhooks(string source, string body, string id, DateTimeOffset timestamp, string secret = Secret) =>
+        StandardWebhooks(source, Encoding.UTF8.GetBytes(body), id, timestamp, secret);
+
+    public static HttpRequestMessage StandardWebhooks(string source, byte[] bytes, string id, DateTimeOffset timestamp, string secret = Secret)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/{source}")
         {
             Content = new ByteArrayContent(bytes),

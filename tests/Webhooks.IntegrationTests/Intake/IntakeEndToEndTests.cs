@@ -31,6 +31,7 @@ public sealed class IntakeEndToEndTests(AzuriteFixture azurite) : IClassFixture<
             ["Webhooks:Sources:shop:Secrets:1"] = SignedRequests.Secret,
             ["Webhooks:Sources:shop:Validation:RequiredFields:type"] = "string",
             ["Webhooks:Sources:shop:Target:Url"] = "http://127.0.0.1:9/unused",
+            ["Webhooks:Sources:shop:MaxBodyBytes"] = "1048576",
             ["Webhooks:Sources:burst:Verification"] = "standard-webhooks",
             ["Webhooks:Sources:burst:Secrets:0"] = SignedRequests.Secret,
             ["Webhooks:Sources:burst:RateLimit:PermitsPerSecond"] = "1",

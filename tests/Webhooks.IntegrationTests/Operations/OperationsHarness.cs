@@ -39,6 +39,7 @@ public sealed class OperationsHarness : IAsyncDisposable
         _services = services;
         Names = names;
         Queues = services.GetRequiredService<WebhookQueues>();
+        Payloads = services.GetRequiredService<Webhooks.Payloads.PayloadStore>();
         Processor = services.GetRequiredService<DeliveryProcessor>();
     }
 
@@ -54,19 +55,25 @@ public sealed class OperationsHarness : IAsyncDisposable
 
     public WebhookQueues Queues { get; }
 
+    /// <summary>The claim-check store (Azurite blobs) the app's DI registers.</summary>
+    public Webhooks.Payloads.PayloadStore Payloads { get; }
+
+    /// <summary>The store as the app's DI builds it (<c>AddWebhookDeadLetters</c>: every queue, the payload store).</summary>
+    public DeadLetterStore RegisteredStore => _services.GetRequiredService<DeadLetterStore>();
+
     public DeliveryProcessor Processor { get; }
 
     /// <summary>The CLI arguments that point at these queues.</summary>
     public string[] CliConnection =>
         ["--connection-string", Azurite.ConnectionString, "--deliveries-queue", Names.Deliveries, "--deadletter-queue", Names.DeadLetter];
 
-    public static async Task<OperationsHarness> StartAsync(AzuriteFixture azurite, string prefix)
+    public static async Task<OperationsHarness> StartAsync(AzuriteFixture azurite, string prefix, int queueCount = 1)
     {
         var members = await ScriptedTarget.StartAsync();
         members.Default = TargetReply.Json(409, Seed004Conflict);
         var orders = await ScriptedTarget.StartAsync();
         orders.Default = TargetReply.Json(422, Seed002Invalid);
-        var names = new QueueNamesOptions { Deliveries = UniqueNames.Queue(prefix), DeadLetter = UniqueNames.Queue(prefix + "-dlq") };
+        var names = new QueueNamesOptions { Deliveries = UniqueNames.Queue(prefix), DeadLetter = UniqueNames.Queue(prefix + "-dlq"), Count = queueCount };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(azurite, members, orders, names)).Build();
         var services = new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
@@ -74,6 +81,7 @@ public sealed class OperationsHarness : IAsyncDisposable
         services.AddOptions<WebhooksOptions>().Bind(configuration.GetSection(WebhooksOptions.SectionName));
         services.AddWebhookStorage(configuration);
         services.AddWebhookDelivery();
+        services.AddWebhookDeadLetters();
         var provider = services.BuildServiceProvider();
         var harness = new OperationsHarness(azurite, members, orders, provider, names);
         await harness.Queues.EnsureCreatedAsync();
@@ -89,6 +97,7 @@ public sealed class OperationsHarness : IAsyncDisposable
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["Webhooks:Queues:Deliveries"] = names.Deliveries,
         ["Webhooks:Queues:DeadLetter"] = names.DeadLetter,
+        ["Webhooks:Queues:Count"] = names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Webhooks:Delivery:Enabled"] = "false",
         ["Webhooks:Delivery:AllowPrivateNetworkTargets"] = "true",
         ["Webhooks:Sources:members:Verification"] = "standard-webhooks",
@@ -102,7 +111,11 @@ public sealed class OperationsHarness : IAsyncDisposable
     public DeadLetterStore CreateStore(TimeProvider? time = null) => new(Queues, time ?? TimeProvider.System);
 
     /// <summary>Queues a delivery as intake would and lets the real processor deliver it once; returns the envelope.</summary>
-    public async Task<DeliveryEnvelope> DeliverOnceAsync(string id, string source, string body = "{\"type\":\"member.created\",\"email\":\"a@example.com\"}")
+    public Task<DeliveryEnvelope> DeliverOnceAsync(string id, string source, string body = "{\"type\":\"member.created\",\"email\":\"a@example.com\"}") =>
+        DeliverOnceAsync(Queues.Deliveries, id, source, body);
+
+    /// <summary>As <see cref="DeliverOnceAsync(string, string, string)"/>, on a given delivery queue.</summary>
+    public async Task<DeliveryEnvelope> DeliverOnceAsync(QueueClient queue, string id, string source, string body = "{\"type\":\"member.created\",\"email\":\"a@example.com\"}")
     {
         var envelope = new DeliveryEnvelope
         {
@@ -113,8 +126,8 @@ public sealed class OperationsHarness : IAsyncDisposable
             Headers = { ["webhook-id"] = id },
             Body = Encoding.UTF8.GetBytes(body),
         };
-        await Queues.Deliveries.SendMessageAsync(EnvelopeSerializer.Serialize(envelope), null, Timeout.InfiniteTimeSpan);
-        await ProcessPendingAsync();
+        await queue.SendMessageAsync(EnvelopeSerializer.Serialize(envelope), null, Timeout.InfiniteTimeSpan);
+        await ProcessPendingAsync(queue);
         return envelope;
     }
 
@@ -125,13 +138,14 @@ public sealed class OperationsHarness : IAsyncDisposable
         await ProcessPendingAsync();
     }
 
-    /// <summary>Processes every visible message on the deliveries queue once; returns the outcomes.</summary>
-    public async Task<IReadOnlyList<DeliveryOutcome>> ProcessPendingAsync()
+    /// <summary>Processes every visible message on the deliveries queue (queue 0 unless given) once; returns the outcomes.</summary>
+    public async Task<IReadOnlyList<DeliveryOutcome>> ProcessPendingAsync(QueueClient? queue = null)
     {
+        queue ??= Queues.Deliveries;
         var outcomes = new List<DeliveryOutcome>();
         while (true)
         {
-            var batch = await Queues.Deliveries.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1));
+            var batch = await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1));
             if (batch.Count == 0)
             {
                 return outcomes;
@@ -139,7 +153,7 @@ public sealed class OperationsHarness : IAsyncDisposable
 
             foreach (var message in batch)
             {
-                outcomes.Add(await Processor.ProcessReceivedAsync(Queues.Deliveries, message));
+                outcomes.Add(await Processor.ProcessReceivedAsync(queue, message));
             }
         }
     }

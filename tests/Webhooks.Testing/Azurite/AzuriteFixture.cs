@@ -50,6 +50,10 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
     public QueueServiceClient CreateQueueServiceClient(QueueClientOptions? options = null) =>
         QueueServiceClient.FromConnectionString(ConnectionString, options);
 
+    /// <summary>A blob client for this instance, with Shared Key authorization.</summary>
+    public BlobServiceClient CreateBlobServiceClient(BlobClientOptions? options = null) =>
+        BlobServiceClient.FromConnectionString(ConnectionString, options);
+
     /// <inheritdoc />
     public Task InitializeAsync() => StartAsync();
 

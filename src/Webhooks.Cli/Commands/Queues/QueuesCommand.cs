@@ -10,7 +10,7 @@ internal static class QueuesCommand
 {
     public static Command Create(CliContext context, GlobalOptions globals)
     {
-        var stats = new Command("stats", "Depth (approximate) and age of the oldest visible message of the deliveries, dead-letter and poison queues. Receives nothing.");
+        var stats = new Command("stats", "Depth (approximate) and age of the oldest visible message of every delivery queue, the dead-letter queue and every poison queue. Receives nothing.");
         stats.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(context, async () =>
         {
             var settings = new CliSettings(parseResult, globals, context);

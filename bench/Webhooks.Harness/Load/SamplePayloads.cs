@@ -3,7 +3,7 @@ using System.Text;
 namespace Webhooks.Harness.Load;
 
 /// <summary>Webhook bodies of an exact size, shaped like a real event, with the delivery id inside.</summary>
-public static class Payloads
+public static class SamplePayloads
 {
     /// <summary>A JSON object of exactly <paramref name="bytes"/> UTF-8 bytes (longer only if the fixed fields need it).</summary>
     public static byte[] Json(int bytes, string id)

@@ -3,7 +3,7 @@ using System.Text;
 namespace Webhooks.Benchmarks;
 
 /// <summary>Deterministic webhook bodies of a given size, shaped like a real event (nested object, array, strings).</summary>
-public static class Payloads
+public static class SamplePayloads
 {
     /// <summary>The Standard Webhooks secret every benchmark signs with.</summary>
     public const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

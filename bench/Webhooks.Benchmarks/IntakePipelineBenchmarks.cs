@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Dedup;
 using Webhooks.Envelopes;
 using Webhooks.Hosting;
 using Webhooks.Intake;
@@ -11,7 +12,8 @@ namespace Webhooks.Benchmarks;
 
 /// <summary>
 /// The whole engine intake for one signed Standard Webhooks delivery — verify, parse, validate, build and serialize
-/// the envelope, answer 202 — with the queue replaced by an in-process sink. No HTTP, no storage.
+/// the envelope, claim and confirm the delivery id for dedup, answer 202 — with the queue and the dedup store replaced
+/// by in-process stubs. No HTTP, no storage.
 /// </summary>
 public class IntakePipelineBenchmarks
 {
@@ -41,6 +43,7 @@ public class IntakePipelineBenchmarks
         services.AddLogging();
         services.AddSingleton<TimeProvider>(new FixedTimeProvider(Now));
         services.AddSingleton<IDeliveryQueue, DiscardingQueue>();
+        services.AddSingleton<IDeliveryDeduplicator, AlwaysNewDeduplicator>();
         services.AddWebhooks(configuration);
         _services = services.BuildServiceProvider();
         _intake = _services.GetRequiredService<WebhookIntake>();
@@ -73,6 +76,25 @@ public class IntakePipelineBenchmarks
             TraceId = "4bf92f3577b34da6a3ce929d0e0e4736",
         });
         return response.Status;
+    }
+
+    // Every id is new: the dedup path runs (body hash, claim, confirm) without a blob store.
+    private sealed class AlwaysNewDeduplicator(TimeProvider timeProvider) : IDeliveryDeduplicator
+    {
+        public Task<DedupClaim> ClaimAsync(string source, string deliveryId, ReadOnlyMemory<byte> bodySha256, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new DedupClaim(DedupVerdict.New, null, new DedupTicket(deliveryId, "1", new DedupRecord
+            {
+                DeliveryId = deliveryId,
+                Source = source,
+                BodySha256 = Convert.ToHexString(bodySha256.Span),
+                ReceivedAt = receivedAt,
+                ClaimedAt = timeProvider.GetUtcNow(),
+                State = DedupStates.Pending,
+            })));
+
+        public Task ConfirmAsync(DedupTicket ticket, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task ReleaseAsync(DedupTicket ticket, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 
     private sealed class DiscardingQueue : IDeliveryQueue

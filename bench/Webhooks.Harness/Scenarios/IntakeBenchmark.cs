@@ -17,10 +17,11 @@ public static class IntakeBenchmark
 {
     private const string RawPut = "raw put (QueueClient → Azurite)";
     private const string Intake = "intake (server → Azurite)";
+    private const string IntakeNoDedup = "intake, dedup off (server → Azurite)";
     private const string Sink = "intake, in-process sink";
     private const string Bare = "bare Kestrel 202";
 
-    /// <summary>Runs every round; each round measures all four scenarios in turn.</summary>
+    /// <summary>Runs every round; each round measures all five scenarios in turn.</summary>
     public static async Task<IntakeReport> RunAsync(IntakeOptions options, TextWriter log, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -29,7 +30,7 @@ public static class IntakeBenchmark
         await azurite.InitializeAsync();
         using var azuriteMeter = ListeningProcess.FindByPort(azurite.QueuePort) is { } azuritePid ? new ProcessMeter(azuritePid) : null;
 
-        var ports = FreePorts.Take(3);
+        var ports = FreePorts.Take(4);
         var settings = BenchSettings.For(azurite.ConnectionString, logLevel: options.HostLogLevel);
         foreach (var (key, value) in options.HostEnvironment ?? new Dictionary<string, string>())
         {
@@ -39,13 +40,20 @@ public static class IntakeBenchmark
         await using var server = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, ports[0], settings), cancellationToken);
         await using var sink = await HostProcess.StartAsync(new HostLaunch(HostBinaries.BenchHost, ports[1], With(settings, "Bench:Mode", "sink")), cancellationToken);
         await using var bare = await HostProcess.StartAsync(new HostLaunch(HostBinaries.BenchHost, ports[2], With(settings, "Bench:Mode", "bare")), cancellationToken);
-        log.WriteLine($"Azurite queue port {azurite.QueuePort} (pid {azuriteMeter?.Pid}), server pid {server.Pid}, sink pid {sink.Pid}, bare pid {bare.Pid}");
+
+        // The same server with duplicate detection off (a zero window): separates the dedup claim's storage round
+        // trips from the rest of intake. Its own queue, so the two servers do not share a backlog.
+        var noDedupSettings = With(With(settings, "Webhooks:Intake:DedupWindow", "00:00:00"), "Webhooks:Queues:Deliveries", "webhooks-deliveries-nodedup");
+        await using var serverNoDedup = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, ports[3], noDedupSettings), cancellationToken);
+        log.WriteLine($"Azurite queue port {azurite.QueuePort} (pid {azuriteMeter?.Pid}), server pid {server.Pid}, server without dedup pid {serverNoDedup.Pid}, sink pid {sink.Pid}, bare pid {bare.Pid}");
 
         var service = azurite.CreateQueueServiceClient();
         var rawQueue = service.GetQueueClient("bench-rawput");
         var deliveries = service.GetQueueClient("webhooks-deliveries");
+        var deliveriesNoDedup = service.GetQueueClient("webhooks-deliveries-nodedup");
         await rawQueue.CreateIfNotExistsAsync(cancellationToken);
         await deliveries.CreateIfNotExistsAsync(cancellationToken);
+        await deliveriesNoDedup.CreateIfNotExistsAsync(cancellationToken);
 
         // The raw loop puts what intake puts: a serialized envelope around a body of the same size.
         var rawMessage = EnvelopeSerializer.Serialize(new DeliveryEnvelope
@@ -72,6 +80,7 @@ public static class IntakeBenchmark
             {
                 (RawPut, () => Measure.ClosedLoopAsync(RawPut, (_, ct) => PutAsync(rawQueue, rawMessage, ct), loop, null, azuriteMeter, cancellationToken)),
                 (Intake, () => MeasureHttpAsync(Intake, server, SignerFor(1), loop, azuriteMeter, cancellationToken)),
+                (IntakeNoDedup, () => MeasureHttpAsync(IntakeNoDedup, serverNoDedup, SignerFor(4), loop, azuriteMeter, cancellationToken)),
                 (Sink, () => MeasureHttpAsync(Sink, sink, SignerFor(2), loop, null, cancellationToken)),
                 (Bare, () => MeasureHttpAsync(Bare, bare, SignerFor(3), loop, null, cancellationToken)),
             };
@@ -84,12 +93,12 @@ public static class IntakeBenchmark
                 log.WriteLine(Row(round, measured[name]));
             }
 
-            var (raw, intake, sunk, bareResult) = (measured[RawPut], measured[Intake], measured[Sink], measured[Bare]);
-            rounds.Add(new IntakeRound(round, raw, intake, sunk, bareResult));
+            rounds.Add(new IntakeRound(round, measured[RawPut], measured[Intake], measured[IntakeNoDedup], measured[Sink], measured[Bare]));
 
             // Start every round from empty queues, so a growing Azurite store does not favour the first scenario.
             await ClearAsync(rawQueue, cancellationToken);
             await ClearAsync(deliveries, cancellationToken);
+            await ClearAsync(deliveriesNoDedup, cancellationToken);
         }
 
         return new IntakeReport(options, rounds);
@@ -99,9 +108,13 @@ public static class IntakeBenchmark
         string name, HostProcess host, SignedDeliveries signer, LoopOptions loop, ProcessMeter? azurite, CancellationToken cancellationToken)
     {
         using var http = LoadHttp.Create(host.BaseAddress, loop.Concurrency);
+
+        // One counter across the warm-up and the measured loop (each numbers its calls from zero): every delivery id
+        // is new, or dedup would answer the measured ones 200 "duplicate" without queueing them.
+        long sent = 0;
         return await Measure.ClosedLoopAsync(
             name,
-            (sequence, ct) => LoadHttp.SendAsync(http, signer.Create(signer.IdFor(sequence)), ct),
+            (_, ct) => LoadHttp.SendAsync(http, signer.Create(signer.IdFor(Interlocked.Increment(ref sent))), ct),
             loop,
             host.Meter,
             azurite,
@@ -163,11 +176,14 @@ public sealed record IntakeOptions(
     string HostLogLevel = "Warning",
     IReadOnlyDictionary<string, string>? HostEnvironment = null);
 
-/// <summary>One round: the four scenarios and their ratios.</summary>
-public sealed record IntakeRound(int Round, ScenarioResult RawPut, ScenarioResult Intake, ScenarioResult Sink, ScenarioResult Bare)
+/// <summary>One round: the five scenarios and their ratios.</summary>
+public sealed record IntakeRound(int Round, ScenarioResult RawPut, ScenarioResult Intake, ScenarioResult IntakeWithoutDedup, ScenarioResult Sink, ScenarioResult Bare)
 {
     /// <summary>Intake to Azurite over the raw put loop (goal ≥ 0.8).</summary>
     public double IntakeVsRawPut => Ratio(Intake, RawPut);
+
+    /// <summary>Intake with duplicate detection off over the raw put loop (informative: what dedup costs).</summary>
+    public double IntakeWithoutDedupVsRawPut => Ratio(IntakeWithoutDedup, RawPut);
 
     /// <summary>Intake with a sink over bare Kestrel (goal ≥ 0.6).</summary>
     public double SinkVsBare => Ratio(Sink, Bare);
@@ -184,8 +200,14 @@ public sealed record IntakeReport(IntakeOptions Options, IReadOnlyList<IntakeRou
     /// <summary>The median of (b) over the rounds.</summary>
     public double MedianSinkVsBare => Median(Rounds.Select(r => r.SinkVsBare));
 
+    /// <summary>The median of intake-without-dedup over raw put.</summary>
+    public double MedianIntakeWithoutDedupVsRawPut => Median(Rounds.Select(r => r.IntakeWithoutDedupVsRawPut));
+
     /// <summary>(a) over all rounds pooled: total requests over total measured time, per scenario.</summary>
     public double PooledIntakeVsRawPut => Pooled(r => r.Intake) / Pooled(r => r.RawPut);
+
+    /// <summary>Intake without dedup over raw put, pooled.</summary>
+    public double PooledIntakeWithoutDedupVsRawPut => Pooled(r => r.IntakeWithoutDedup) / Pooled(r => r.RawPut);
 
     /// <summary>(b) over all rounds pooled.</summary>
     public double PooledSinkVsBare => Pooled(r => r.Sink) / Pooled(r => r.Bare);

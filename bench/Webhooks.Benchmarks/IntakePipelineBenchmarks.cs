@@ -77,31 +77,4 @@ public class IntakePipelineBenchmarks
         });
         return response.Status;
     }
-
-    // Every id is new: the dedup path runs (body hash, claim, confirm) without a blob store.
-    private sealed class AlwaysNewDeduplicator(TimeProvider timeProvider) : IDeliveryDeduplicator
-    {
-        public Task<DedupClaim> ClaimAsync(string source, string deliveryId, ReadOnlyMemory<byte> bodySha256, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new DedupClaim(DedupVerdict.New, null, new DedupTicket(deliveryId, "1", new DedupRecord
-            {
-                DeliveryId = deliveryId,
-                Source = source,
-                BodySha256 = Convert.ToHexString(bodySha256.Span),
-                ReceivedAt = receivedAt,
-                ClaimedAt = timeProvider.GetUtcNow(),
-                State = DedupStates.Pending,
-            })));
-
-        public Task ConfirmAsync(DedupTicket ticket, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task ReleaseAsync(DedupTicket ticket, CancellationToken cancellationToken = default) => Task.CompletedTask;
-    }
-
-    private sealed class DiscardingQueue : IDeliveryQueue
-    {
-        public int MaxEnvelopeBytes => 48 * 1024;
-
-        public Task EnqueueAsync(DeliveryEnvelope envelope, ReadOnlyMemory<byte> serializedEnvelope, CancellationToken cancellationToken = default) =>
-            Task.CompletedTask;
-    }
 }

@@ -8,7 +8,7 @@ namespace Webhooks.BenchHost;
 /// so the sink host runs intake's dedup path — hashing, claim, confirm — without storage. Bounded: forgets everything
 /// past 200,000 ids (a benchmark sends unique ids, so nothing is lost that matters).
 /// </summary>
-internal sealed class InMemoryDeduplicator(TimeProvider timeProvider) : IDeliveryDeduplicator
+internal sealed class InMemoryDeduplicator : IDeliveryDeduplicator
 {
     private const int MaxEntries = 200_000;
 
@@ -26,15 +26,7 @@ internal sealed class InMemoryDeduplicator(TimeProvider timeProvider) : IDeliver
         }
 
         var key = source + "/" + deliveryId;
-        var record = new DedupRecord
-        {
-            DeliveryId = deliveryId,
-            Source = source,
-            BodySha256 = Convert.ToHexString(bodySha256.Span),
-            ReceivedAt = receivedAt,
-            ClaimedAt = timeProvider.GetUtcNow(),
-            State = DedupStates.Pending,
-        };
+        var record = DedupRecord.Pending(source, deliveryId, bodySha256.Span, receivedAt);
         var existing = _records.GetOrAdd(key, record);
         if (ReferenceEquals(existing, record))
         {

@@ -16,19 +16,11 @@ internal sealed class DiscardingQueue : IDeliveryQueue
 }
 
 /// <summary>Every id is new: intake's dedup path runs (body hash, claim, confirm) without a blob store.</summary>
-internal sealed class AlwaysNewDeduplicator(TimeProvider timeProvider) : IDeliveryDeduplicator
+internal sealed class AlwaysNewDeduplicator : IDeliveryDeduplicator
 {
     /// <inheritdoc />
     public Task<DedupClaim> ClaimAsync(string source, string deliveryId, ReadOnlyMemory<byte> bodySha256, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new DedupClaim(DedupVerdict.New, null, new DedupTicket(deliveryId, "1", new DedupRecord
-        {
-            DeliveryId = deliveryId,
-            Source = source,
-            BodySha256 = Convert.ToHexString(bodySha256.Span),
-            ReceivedAt = receivedAt,
-            ClaimedAt = timeProvider.GetUtcNow(),
-            State = DedupStates.Pending,
-        })));
+        Task.FromResult(new DedupClaim(DedupVerdict.New, null, new DedupTicket(deliveryId, "1", DedupRecord.Pending(source, deliveryId, bodySha256.Span, receivedAt))));
 
     /// <inheritdoc />
     public Task ConfirmAsync(DedupTicket ticket, CancellationToken cancellationToken = default) => Task.CompletedTask;

@@ -60,6 +60,7 @@ public static class IntakeBenchmark
         await deliveriesNoDedup.CreateIfNotExistsAsync(cancellationToken);
 
         // The raw loop puts what intake puts: a serialized envelope around a body of the same size.
+        var rawBody = SamplePayloads.Json(options.BodyBytes, "msg_raw");
         var rawMessage = EnvelopeSerializer.Serialize(new DeliveryEnvelope
         {
             Id = "msg_raw",
@@ -67,15 +68,16 @@ public static class IntakeBenchmark
             ReceivedAt = DateTimeOffset.UtcNow,
             ContentType = "application/json",
             Headers = new(StringComparer.OrdinalIgnoreCase) { ["webhook-id"] = "msg_raw", ["webhook-timestamp"] = "1795263330" },
-            Body = SamplePayloads.Json(options.BodyBytes, "msg_raw"),
+            Body = rawBody,
         });
 
         // The storage work of one deduplicated delivery, without intake: claim the id (blob upload, If-None-Match: *),
         // put the message, confirm the claim (blob upload, If-Match), with our clients, as intake does.
         var dedupContainer = BlobServiceClient.FromConnectionString(azurite.ConnectionString).GetBlobContainerClient("bench-rawdedup");
         await dedupContainer.CreateIfNotExistsAsync(cancellationToken);
-        var claim = DedupRecordJson(DedupStates.Pending);
-        var confirm = DedupRecordJson(DedupStates.Queued);
+        var record = DedupRecord.Pending("bench", "msg_raw", SHA256.HashData(rawBody), DateTimeOffset.UtcNow);
+        var claim = DedupRecordJson(record);
+        var confirm = DedupRecordJson(record.AsQueued());
 
         var loop = new LoopOptions(options.Concurrency, options.Duration, options.Warmup, options.MaxOperations);
         var runTag = Guid.NewGuid().ToString("N")[..8];
@@ -161,17 +163,8 @@ public static class IntakeBenchmark
     }
 
     // A record of the shape and size intake writes (camelCase web defaults stand in for the engine's own JSON context).
-    private static byte[] DedupRecordJson(string state) => JsonSerializer.SerializeToUtf8Bytes(
-        new DedupRecord
-        {
-            DeliveryId = "msg_raw",
-            Source = "bench",
-            BodySha256 = Convert.ToHexString(SHA256.HashData(SamplePayloads.Json(1024, "msg_raw"))),
-            ReceivedAt = DateTimeOffset.UtcNow,
-            ClaimedAt = DateTimeOffset.UtcNow,
-            State = state,
-        },
-        new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    private static byte[] DedupRecordJson(DedupRecord record) =>
+        JsonSerializer.SerializeToUtf8Bytes(record, new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
     private static async Task<int> PutAsync(QueueClient queue, byte[] message, CancellationToken cancellationToken)
     {

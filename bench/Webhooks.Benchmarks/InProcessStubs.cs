@@ -1,8 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Dedup;
 using Webhooks.Envelopes;
+using Webhooks.Hosting;
 using Webhooks.Queuing;
 
 namespace Webhooks.Benchmarks;
+
+/// <summary>The engine as the hosts register it, on a fixed clock, with the storage writes intake makes kept in process.</summary>
+internal static class StubbedEngine
+{
+    /// <summary>
+    /// <c>AddWebhooks</c> from <paramref name="settings"/>, with <see cref="DiscardingQueue"/> and
+    /// <see cref="AlwaysNewDeduplicator"/> registered first (both are <c>TryAdd</c>-registered), then
+    /// <paramref name="configure"/> for anything more to replace (a later registration of a service wins).
+    /// </summary>
+    public static ServiceProvider Build(IDictionary<string, string?> settings, DateTimeOffset now, Action<IServiceCollection>? configure = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(new FixedTimeProvider(now));
+        services.AddSingleton<IDeliveryQueue, DiscardingQueue>();
+        services.AddSingleton<IDeliveryDeduplicator, AlwaysNewDeduplicator>();
+        services.AddWebhooks(configuration);
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+}
 
 /// <summary>A queue that accepts every envelope and keeps none: the engine's work is measured, not the storage call.</summary>
 internal sealed class DiscardingQueue : IDeliveryQueue

@@ -1,11 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Dedup;
-using Webhooks.Envelopes;
-using Webhooks.Hosting;
 using Webhooks.Intake;
-using Webhooks.Queuing;
 using Webhooks.Verification;
 
 namespace Webhooks.Benchmarks;
@@ -32,20 +27,15 @@ public class IntakePipelineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Webhooks:Sources:shop:Verification"] = "standard-webhooks",
-            ["Webhooks:Sources:shop:Secrets:0"] = SamplePayloads.Secret,
-            ["Webhooks:Sources:shop:Validation:RequiredFields:type"] = "string",
-            ["Webhooks:Sources:shop:Validation:RequiredFields:data.id"] = "string",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(new FixedTimeProvider(Now));
-        services.AddSingleton<IDeliveryQueue, DiscardingQueue>();
-        services.AddSingleton<IDeliveryDeduplicator, AlwaysNewDeduplicator>();
-        services.AddWebhooks(configuration);
-        _services = services.BuildServiceProvider();
+        _services = StubbedEngine.Build(
+            new Dictionary<string, string?>
+            {
+                ["Webhooks:Sources:shop:Verification"] = "standard-webhooks",
+                ["Webhooks:Sources:shop:Secrets:0"] = SamplePayloads.Secret,
+                ["Webhooks:Sources:shop:Validation:RequiredFields:type"] = "string",
+                ["Webhooks:Sources:shop:Validation:RequiredFields:data.id"] = "string",
+            },
+            Now);
         _intake = _services.GetRequiredService<WebhookIntake>();
 
         _body = SamplePayloads.Json(BodyBytes);

@@ -1,16 +1,12 @@
 using System.Globalization;
 using System.Net;
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
-using Webhooks.Dedup;
 using Webhooks.Delivery;
 using Webhooks.Envelopes;
-using Webhooks.Hosting;
 using Webhooks.Intake;
-using Webhooks.Queuing;
 using Webhooks.Storage;
 using Webhooks.Testing;
 using Webhooks.Verification;
@@ -28,6 +24,7 @@ public class LargeBodyBenchmarks
 {
     private const string Fields = "\"type\":\"order.created\"";
     private const string DeliveryId = "msg_large_2KWPBgLlAfxdpx2AI54pPJ85f4W";
+    private const string StorageConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;";
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 10, 15, 30, TimeSpan.Zero);
 
     private ServiceProvider _services = null!;
@@ -46,25 +43,23 @@ public class LargeBodyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;",
-            ["Webhooks:Sources:shop:Verification"] = "standard-webhooks",
-            ["Webhooks:Sources:shop:Secrets:0"] = SamplePayloads.Secret,
-            ["Webhooks:Sources:shop:Validation:RequiredFields:type"] = "string",
-            ["Webhooks:Sources:shop:Target:Url"] = "https://orders.example.com/hooks",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(new FixedTimeProvider(Now));
-        services.AddSingleton<IDeliveryQueue, DiscardingQueue>();
-        services.AddSingleton<IDeliveryDeduplicator, AlwaysNewDeduplicator>();
-        services.AddSingleton(BlobServiceClient.FromConnectionString(
-            configuration["AzureWebJobsStorage"]!,
-            new BlobClientOptions { HttpClient = new HttpClient(new BlobServiceStub(BodyBytes, _traffic)), TimeProvider = new FixedTimeProvider(Now) }));
-        services.AddWebhooks(configuration);
-        services.AddHttpClient(TargetClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new DrainingTarget(_traffic));
-        _services = services.BuildServiceProvider();
+        _services = StubbedEngine.Build(
+            new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = StorageConnectionString,
+                ["Webhooks:Sources:shop:Verification"] = "standard-webhooks",
+                ["Webhooks:Sources:shop:Secrets:0"] = SamplePayloads.Secret,
+                ["Webhooks:Sources:shop:Validation:RequiredFields:type"] = "string",
+                ["Webhooks:Sources:shop:Target:Url"] = "https://orders.example.com/hooks",
+            },
+            Now,
+            services =>
+            {
+                services.AddSingleton(BlobServiceClient.FromConnectionString(
+                    StorageConnectionString,
+                    new BlobClientOptions { HttpClient = new HttpClient(new BlobServiceStub(BodyBytes, _traffic)), TimeProvider = new FixedTimeProvider(Now) }));
+                services.AddHttpClient(TargetClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new DrainingTarget(_traffic));
+            });
         _intake = _services.GetRequiredService<WebhookIntake>();
         _target = _services.GetRequiredService<TargetClient>();
         _source = _services.GetRequiredService<IOptions<WebhooksOptions>>().Value.Sources["shop"];

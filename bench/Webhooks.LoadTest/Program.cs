@@ -73,7 +73,10 @@ switch (arguments.Command)
         var options = new LargeBodyOptions(
             Count: arguments.Number("count", 24),
             Concurrency: arguments.Number("concurrency", 4),
-            BodyBytes: arguments.Number("body-bytes", LargeBodyOptions.DefaultBodyBytes));
+            BodyBytes: arguments.Number("body-bytes", LargeBodyOptions.DefaultBodyBytes))
+        {
+            BlockBytes = arguments.Number("block-bytes", new LargeBodyOptions().BlockBytes),
+        };
         var json = arguments.Text("json");
         arguments.EnsureAllUsed();
         var report = await LargeBodyScenario.RunAsync(options, Console.Out, cancel.Token);
@@ -84,6 +87,6 @@ switch (arguments.Command)
     }
 
     default:
-        Console.Error.WriteLine("Usage: Webhooks.LoadTest <intake|delivery|memory|large> [--concurrency N] [--duration s] [--warmup s] [--rounds N] [--count N] [--body-bytes N] [--json file]");
+        Console.Error.WriteLine("Usage: Webhooks.LoadTest <intake|delivery|memory|large> [--concurrency N] [--duration s] [--warmup s] [--rounds N] [--count N] [--body-bytes N] [--block-bytes N] [--json file]");
         return 2;
 }

@@ -1,4 +1,5 @@
 using Webhooks.BenchHost;
+using Webhooks.Dedup;
 using Webhooks.Hosting;
 using Webhooks.Queuing;
 
@@ -21,8 +22,10 @@ if (!string.Equals(mode, BenchModes.Sink, StringComparison.OrdinalIgnoreCase))
     throw new InvalidOperationException($"Bench:Mode '{mode}' is unknown; use '{BenchModes.Sink}' or '{BenchModes.Bare}'.");
 }
 
-// IDeliveryQueue is TryAdd-registered by AddWebhooks, so registering the sink first replaces only the queue write.
+// IDeliveryQueue and IDeliveryDeduplicator are TryAdd-registered by AddWebhooks, so registering these first replaces
+// the two storage writes intake makes (the dedup claim and the queue write) and nothing else.
 builder.Services.AddSingleton<IDeliveryQueue, SinkDeliveryQueue>();
+builder.Services.AddSingleton<IDeliveryDeduplicator, InMemoryDeduplicator>();
 builder.Services.AddWebhooks(builder.Configuration);
 var app = builder.Build();
 app.MapWebhooks();

@@ -1,17 +1,14 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Envelopes;
-using Webhooks.Hosting;
 using Webhooks.Intake;
-using Webhooks.Queuing;
 using Webhooks.Verification;
 
 namespace Webhooks.Benchmarks;
 
 /// <summary>
 /// The whole engine intake for one signed Standard Webhooks delivery — verify, parse, validate, build and serialize
-/// the envelope, answer 202 — with the queue replaced by an in-process sink. No HTTP, no storage.
+/// the envelope, claim and confirm the delivery id for dedup, answer 202 — with the queue and the dedup store replaced
+/// by in-process stubs. No HTTP, no storage.
 /// </summary>
 public class IntakePipelineBenchmarks
 {
@@ -30,19 +27,15 @@ public class IntakePipelineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Webhooks:Sources:shop:Verification"] = "standard-webhooks",
-            ["Webhooks:Sources:shop:Secrets:0"] = SamplePayloads.Secret,
-            ["Webhooks:Sources:shop:Validation:RequiredFields:type"] = "string",
-            ["Webhooks:Sources:shop:Validation:RequiredFields:data.id"] = "string",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(new FixedTimeProvider(Now));
-        services.AddSingleton<IDeliveryQueue, DiscardingQueue>();
-        services.AddWebhooks(configuration);
-        _services = services.BuildServiceProvider();
+        _services = StubbedEngine.Build(
+            new Dictionary<string, string?>
+            {
+                ["Webhooks:Sources:shop:Verification"] = "standard-webhooks",
+                ["Webhooks:Sources:shop:Secrets:0"] = SamplePayloads.Secret,
+                ["Webhooks:Sources:shop:Validation:RequiredFields:type"] = "string",
+                ["Webhooks:Sources:shop:Validation:RequiredFields:data.id"] = "string",
+            },
+            Now);
         _intake = _services.GetRequiredService<WebhookIntake>();
 
         _body = SamplePayloads.Json(BodyBytes);
@@ -73,13 +66,5 @@ public class IntakePipelineBenchmarks
             TraceId = "4bf92f3577b34da6a3ce929d0e0e4736",
         });
         return response.Status;
-    }
-
-    private sealed class DiscardingQueue : IDeliveryQueue
-    {
-        public int MaxEnvelopeBytes => 48 * 1024;
-
-        public Task EnqueueAsync(DeliveryEnvelope envelope, ReadOnlyMemory<byte> serializedEnvelope, CancellationToken cancellationToken = default) =>
-            Task.CompletedTask;
     }
 }

@@ -2,7 +2,7 @@ using Webhooks.Harness.Cli;
 using Webhooks.Harness.Reporting;
 using Webhooks.Harness.Scenarios;
 
-// dotnet run -c Release --project bench/Webhooks.LoadTest -- <intake|delivery|memory> [options]; see docs/benchmarks.md.
+// dotnet run -c Release --project bench/Webhooks.LoadTest -- <intake|delivery|memory|large> [options]; see docs/benchmarks.md.
 var arguments = new Arguments(args);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -68,7 +68,25 @@ switch (arguments.Command)
         return report.Passed ? 0 : 1;
     }
 
+    case "large":
+    {
+        var options = new LargeBodyOptions(
+            Count: arguments.Number("count", 24),
+            Concurrency: arguments.Number("concurrency", 4),
+            BodyBytes: arguments.Number("body-bytes", LargeBodyOptions.DefaultBodyBytes))
+        {
+            BlockBytes = arguments.Number("block-bytes", new LargeBodyOptions().BlockBytes),
+        };
+        var json = arguments.Text("json");
+        arguments.EnsureAllUsed();
+        var report = await LargeBodyScenario.RunAsync(options, Console.Out, cancel.Token);
+        Console.WriteLine();
+        Console.WriteLine(LargeBodyMarkdown.Render(report, machine));
+        await ReportFiles.WriteAsync(json, new { machine, report });
+        return report.Passed ? 0 : 1;
+    }
+
     default:
-        Console.Error.WriteLine("Usage: Webhooks.LoadTest <intake|delivery|memory> [--concurrency N] [--duration s] [--warmup s] [--rounds N] [--json file]");
+        Console.Error.WriteLine("Usage: Webhooks.LoadTest <intake|delivery|memory|large> [--concurrency N] [--duration s] [--warmup s] [--rounds N] [--count N] [--body-bytes N] [--block-bytes N] [--json file]");
         return 2;
 }

@@ -18,7 +18,9 @@ public sealed class IntakeSmokeTests(ITestOutputHelper output)
         // Assert: every uniquely signed delivery verified and queued (202), every raw put stored (201).
         var round = Assert.Single(report.Rounds);
         Assert.Equal(200, round.RawPut.Loop.Count(201));
+        Assert.Equal(200, round.RawDedupPut.Loop.Count(201));
         Assert.Equal(200, round.Intake.Loop.Count(202));
+        Assert.Equal(200, round.IntakeWithoutDedup.Loop.Count(202));
         Assert.Equal(200, round.Sink.Loop.Count(202));
         Assert.Equal(200, round.Bare.Loop.Count(202));
         Assert.True(round.Intake.Resources.HostCpuUs > 0, "The host's CPU time was not metered.");

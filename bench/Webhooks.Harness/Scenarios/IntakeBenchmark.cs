@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using Azure;
+using Webhooks.Dedup;
 using Webhooks.Envelopes;
 using Webhooks.Harness.Hosts;
 using Webhooks.Harness.Load;
@@ -17,10 +20,12 @@ public static class IntakeBenchmark
 {
     private const string RawPut = "raw put (QueueClient → Azurite)";
     private const string Intake = "intake (server → Azurite)";
+    private const string IntakeNoDedup = "intake, dedup off (server → Azurite)";
+    private const string RawDedupPut = "raw claim + put + confirm (→ Azurite)";
     private const string Sink = "intake, in-process sink";
     private const string Bare = "bare Kestrel 202";
 
-    /// <summary>Runs every round; each round measures all four scenarios in turn.</summary>
+    /// <summary>Runs every round; each round measures all six scenarios in turn.</summary>
     public static async Task<IntakeReport> RunAsync(IntakeOptions options, TextWriter log, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -29,7 +34,7 @@ public static class IntakeBenchmark
         await azurite.InitializeAsync();
         using var azuriteMeter = ListeningProcess.FindByPort(azurite.QueuePort) is { } azuritePid ? new ProcessMeter(azuritePid) : null;
 
-        var ports = FreePorts.Take(3);
+        var ports = FreePorts.Take(4);
         var settings = BenchSettings.For(azurite.ConnectionString, logLevel: options.HostLogLevel);
         foreach (var (key, value) in options.HostEnvironment ?? new Dictionary<string, string>())
         {
@@ -39,15 +44,23 @@ public static class IntakeBenchmark
         await using var server = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, ports[0], settings), cancellationToken);
         await using var sink = await HostProcess.StartAsync(new HostLaunch(HostBinaries.BenchHost, ports[1], With(settings, "Bench:Mode", "sink")), cancellationToken);
         await using var bare = await HostProcess.StartAsync(new HostLaunch(HostBinaries.BenchHost, ports[2], With(settings, "Bench:Mode", "bare")), cancellationToken);
-        log.WriteLine($"Azurite queue port {azurite.QueuePort} (pid {azuriteMeter?.Pid}), server pid {server.Pid}, sink pid {sink.Pid}, bare pid {bare.Pid}");
+
+        // The same server with duplicate detection off (a zero window): separates the dedup claim's storage round
+        // trips from the rest of intake. Its own queue, so the two servers do not share a backlog.
+        var noDedupSettings = With(With(settings, "Webhooks:Intake:DedupWindow", "00:00:00"), "Webhooks:Queues:Deliveries", "webhooks-deliveries-nodedup");
+        await using var serverNoDedup = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, ports[3], noDedupSettings), cancellationToken);
+        log.WriteLine($"Azurite queue port {azurite.QueuePort} (pid {azuriteMeter?.Pid}), server pid {server.Pid}, server without dedup pid {serverNoDedup.Pid}, sink pid {sink.Pid}, bare pid {bare.Pid}");
 
         var service = azurite.CreateQueueServiceClient();
         var rawQueue = service.GetQueueClient("bench-rawput");
         var deliveries = service.GetQueueClient("webhooks-deliveries");
+        var deliveriesNoDedup = service.GetQueueClient("webhooks-deliveries-nodedup");
         await rawQueue.CreateIfNotExistsAsync(cancellationToken);
         await deliveries.CreateIfNotExistsAsync(cancellationToken);
+        await deliveriesNoDedup.CreateIfNotExistsAsync(cancellationToken);
 
         // The raw loop puts what intake puts: a serialized envelope around a body of the same size.
+        var rawBody = SamplePayloads.Json(options.BodyBytes, "msg_raw");
         var rawMessage = EnvelopeSerializer.Serialize(new DeliveryEnvelope
         {
             Id = "msg_raw",
@@ -55,8 +68,16 @@ public static class IntakeBenchmark
             ReceivedAt = DateTimeOffset.UtcNow,
             ContentType = "application/json",
             Headers = new(StringComparer.OrdinalIgnoreCase) { ["webhook-id"] = "msg_raw", ["webhook-timestamp"] = "1795263330" },
-            Body = SamplePayloads.Json(options.BodyBytes, "msg_raw"),
+            Body = rawBody,
         });
+
+        // The storage work of one deduplicated delivery, without intake: claim the id (blob upload, If-None-Match: *),
+        // put the message, confirm the claim (blob upload, If-Match), with our clients, as intake does.
+        var dedupContainer = BlobServiceClient.FromConnectionString(azurite.ConnectionString).GetBlobContainerClient("bench-rawdedup");
+        await dedupContainer.CreateIfNotExistsAsync(cancellationToken);
+        var record = DedupRecord.Pending("bench", "msg_raw", SHA256.HashData(rawBody), DateTimeOffset.UtcNow);
+        var claim = DedupRecordJson(record);
+        var confirm = DedupRecordJson(record.AsQueued());
 
         var loop = new LoopOptions(options.Concurrency, options.Duration, options.Warmup, options.MaxOperations);
         var runTag = Guid.NewGuid().ToString("N")[..8];
@@ -71,7 +92,9 @@ public static class IntakeBenchmark
             var scenarios = new (string Name, Func<Task<ScenarioResult>> Run)[]
             {
                 (RawPut, () => Measure.ClosedLoopAsync(RawPut, (_, ct) => PutAsync(rawQueue, rawMessage, ct), loop, null, azuriteMeter, cancellationToken)),
+                (RawDedupPut, () => MeasureRawDedupAsync(dedupContainer, $"{runTag}/r{round}", claim, confirm, rawQueue, rawMessage, loop, azuriteMeter, cancellationToken)),
                 (Intake, () => MeasureHttpAsync(Intake, server, SignerFor(1), loop, azuriteMeter, cancellationToken)),
+                (IntakeNoDedup, () => MeasureHttpAsync(IntakeNoDedup, serverNoDedup, SignerFor(4), loop, azuriteMeter, cancellationToken)),
                 (Sink, () => MeasureHttpAsync(Sink, sink, SignerFor(2), loop, null, cancellationToken)),
                 (Bare, () => MeasureHttpAsync(Bare, bare, SignerFor(3), loop, null, cancellationToken)),
             };
@@ -84,12 +107,12 @@ public static class IntakeBenchmark
                 log.WriteLine(Row(round, measured[name]));
             }
 
-            var (raw, intake, sunk, bareResult) = (measured[RawPut], measured[Intake], measured[Sink], measured[Bare]);
-            rounds.Add(new IntakeRound(round, raw, intake, sunk, bareResult));
+            rounds.Add(new IntakeRound(round, measured[RawPut], measured[RawDedupPut], measured[Intake], measured[IntakeNoDedup], measured[Sink], measured[Bare]));
 
             // Start every round from empty queues, so a growing Azurite store does not favour the first scenario.
             await ClearAsync(rawQueue, cancellationToken);
             await ClearAsync(deliveries, cancellationToken);
+            await ClearAsync(deliveriesNoDedup, cancellationToken);
         }
 
         return new IntakeReport(options, rounds);
@@ -99,14 +122,49 @@ public static class IntakeBenchmark
         string name, HostProcess host, SignedDeliveries signer, LoopOptions loop, ProcessMeter? azurite, CancellationToken cancellationToken)
     {
         using var http = LoadHttp.Create(host.BaseAddress, loop.Concurrency);
+
+        // One counter across the warm-up and the measured loop (each numbers its calls from zero): every delivery id
+        // is new, or dedup would answer the measured ones 200 "duplicate" without queueing them.
+        long sent = 0;
         return await Measure.ClosedLoopAsync(
             name,
-            (sequence, ct) => LoadHttp.SendAsync(http, signer.Create(signer.IdFor(sequence)), ct),
+            (_, ct) => LoadHttp.SendAsync(http, signer.Create(signer.IdFor(Interlocked.Increment(ref sent))), ct),
             loop,
             host.Meter,
             azurite,
             cancellationToken);
     }
+
+    private static Task<ScenarioResult> MeasureRawDedupAsync(
+        BlobContainerClient container, string prefix, byte[] claim, byte[] confirm, QueueClient queue, byte[] message, LoopOptions loop, ProcessMeter? azurite, CancellationToken cancellationToken)
+    {
+        long sent = 0;
+        return Measure.ClosedLoopAsync(
+            RawDedupPut,
+            async (_, ct) =>
+            {
+                try
+                {
+                    var blob = container.GetBlobClient($"{prefix}/{Interlocked.Increment(ref sent)}.json");
+                    var claimed = await blob.UploadAsync(claim, new BlobUploadOptions { ContentType = "application/json", Conditions = BlobRequestConditions.IfNotExists }, ct);
+                    await queue.SendMessageAsync(message, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: ct);
+                    await blob.UploadAsync(confirm, new BlobUploadOptions { ContentType = "application/json", Conditions = BlobRequestConditions.IfMatches(claimed.ETag) }, ct);
+                    return 201;
+                }
+                catch (RequestFailedException ex)
+                {
+                    return ex.Status;
+                }
+            },
+            loop,
+            null,
+            azurite,
+            cancellationToken);
+    }
+
+    // A record of the shape and size intake writes (camelCase web defaults stand in for the engine's own JSON context).
+    private static byte[] DedupRecordJson(DedupRecord record) =>
+        JsonSerializer.SerializeToUtf8Bytes(record, new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
     private static async Task<int> PutAsync(QueueClient queue, byte[] message, CancellationToken cancellationToken)
     {
@@ -163,11 +221,17 @@ public sealed record IntakeOptions(
     string HostLogLevel = "Warning",
     IReadOnlyDictionary<string, string>? HostEnvironment = null);
 
-/// <summary>One round: the four scenarios and their ratios.</summary>
-public sealed record IntakeRound(int Round, ScenarioResult RawPut, ScenarioResult Intake, ScenarioResult Sink, ScenarioResult Bare)
+/// <summary>One round: the six scenarios and their ratios.</summary>
+public sealed record IntakeRound(int Round, ScenarioResult RawPut, ScenarioResult RawDedupPut, ScenarioResult Intake, ScenarioResult IntakeWithoutDedup, ScenarioResult Sink, ScenarioResult Bare)
 {
     /// <summary>Intake to Azurite over the raw put loop (goal ≥ 0.8).</summary>
     public double IntakeVsRawPut => Ratio(Intake, RawPut);
+
+    /// <summary>Intake over the raw loop doing the same storage work (claim, put, confirm): intake's own overhead.</summary>
+    public double IntakeVsRawDedupPut => Ratio(Intake, RawDedupPut);
+
+    /// <summary>Intake with duplicate detection off over the raw put loop (informative: what dedup costs).</summary>
+    public double IntakeWithoutDedupVsRawPut => Ratio(IntakeWithoutDedup, RawPut);
 
     /// <summary>Intake with a sink over bare Kestrel (goal ≥ 0.6).</summary>
     public double SinkVsBare => Ratio(Sink, Bare);
@@ -184,8 +248,20 @@ public sealed record IntakeReport(IntakeOptions Options, IReadOnlyList<IntakeRou
     /// <summary>The median of (b) over the rounds.</summary>
     public double MedianSinkVsBare => Median(Rounds.Select(r => r.SinkVsBare));
 
+    /// <summary>The median of intake over the raw claim + put + confirm loop.</summary>
+    public double MedianIntakeVsRawDedupPut => Median(Rounds.Select(r => r.IntakeVsRawDedupPut));
+
+    /// <summary>Intake over the raw claim + put + confirm loop, pooled.</summary>
+    public double PooledIntakeVsRawDedupPut => Pooled(r => r.Intake) / Pooled(r => r.RawDedupPut);
+
+    /// <summary>The median of intake-without-dedup over raw put.</summary>
+    public double MedianIntakeWithoutDedupVsRawPut => Median(Rounds.Select(r => r.IntakeWithoutDedupVsRawPut));
+
     /// <summary>(a) over all rounds pooled: total requests over total measured time, per scenario.</summary>
     public double PooledIntakeVsRawPut => Pooled(r => r.Intake) / Pooled(r => r.RawPut);
+
+    /// <summary>Intake without dedup over raw put, pooled.</summary>
+    public double PooledIntakeWithoutDedupVsRawPut => Pooled(r => r.IntakeWithoutDedup) / Pooled(r => r.RawPut);
 
     /// <summary>(b) over all rounds pooled.</summary>
     public double PooledSinkVsBare => Pooled(r => r.Sink) / Pooled(r => r.Bare);

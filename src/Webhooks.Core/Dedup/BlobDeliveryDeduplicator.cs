@@ -44,11 +44,7 @@ public sealed class BlobDeliveryDeduplicator(PayloadStore payloads, IOptionsMoni
 
         await payloads.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var blob = payloads.Container.GetBlobClient(BlobName(source, deliveryId));
-        var mine = new DedupRecord
-        {
-            DeliveryId = deliveryId, Source = source, BodySha256 = Convert.ToHexStringLower(bodySha256.Span),
-            ReceivedAt = receivedAt, ClaimedAt = receivedAt, State = DedupStates.Pending,
-        };
+        var mine = DedupRecord.Pending(source, deliveryId, bodySha256.Span, receivedAt);
 
         for (var round = 0; round < MaxRounds; round++)
         {
@@ -89,12 +85,7 @@ public sealed class BlobDeliveryDeduplicator(PayloadStore payloads, IOptionsMoni
     public async Task ConfirmAsync(DedupTicket ticket, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var record = ticket.Record;
-        var queued = new DedupRecord
-        {
-            DeliveryId = record.DeliveryId, Source = record.Source, BodySha256 = record.BodySha256,
-            ReceivedAt = record.ReceivedAt, ClaimedAt = record.ClaimedAt, State = DedupStates.Queued,
-        };
+        var queued = ticket.Record.AsQueued();
 
         // Lost to a take-over (we were too slow): the new owner decides; nothing to do.
         await TryWriteAsync(payloads.Container.GetBlobClient(ticket.BlobName), queued, BlobRequestConditions.IfMatches(ticket.ETag), cancellationToken).ConfigureAwait(false);

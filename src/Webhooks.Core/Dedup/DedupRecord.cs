@@ -25,6 +25,29 @@ public sealed class DedupRecord
 
     /// <summary><see cref="DedupStates.Pending"/> while the claimant is queuing, <see cref="DedupStates.Queued"/> once it is durable.</summary>
     public required string State { get; set; }
+
+    /// <summary>The claim for the first copy of <paramref name="deliveryId"/>, received at <paramref name="receivedAt"/>.</summary>
+    public static DedupRecord Pending(string source, string deliveryId, ReadOnlySpan<byte> bodySha256, DateTimeOffset receivedAt) => new()
+    {
+        DeliveryId = deliveryId,
+        Source = source,
+        BodySha256 = Convert.ToHexStringLower(bodySha256),
+        ReceivedAt = receivedAt,
+        ClaimedAt = receivedAt,
+        State = DedupStates.Pending,
+    };
+
+    /// <summary>A copy of this record in state <see cref="DedupStates.Queued"/>.</summary>
+    public DedupRecord AsQueued() => new()
+    {
+        Version = Version,
+        DeliveryId = DeliveryId,
+        Source = Source,
+        BodySha256 = BodySha256,
+        ReceivedAt = ReceivedAt,
+        ClaimedAt = ClaimedAt,
+        State = DedupStates.Queued,
+    };
 }
 
 /// <summary>The states of a <see cref="DedupRecord"/>.</summary>

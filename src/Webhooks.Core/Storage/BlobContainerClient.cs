@@ -80,7 +80,7 @@ public class BlobContainerClient
     {
         try
         {
-            var root = QueueXml.Load(response.Body).Root;
+            var root = QueueXml.Load(response.Content).Root;
             var names = root?.Element("Blobs")?.Elements("Blob")
                 .Select(b => b.Element("Name")?.Value)
                 .OfType<string>()

@@ -93,8 +93,7 @@ public class QueueClient
     /// <exception cref="ArgumentException">The base64-encoded message is over <see cref="MaxMessageBytes"/>.</exception>
     public virtual async Task<SendReceipt> SendMessageAsync(ReadOnlyMemory<byte> message, TimeSpan? visibilityTimeout = null, TimeSpan? timeToLive = null, CancellationToken cancellationToken = default)
     {
-        var text = QueueMessageEncoding.Encode(message.Span, nameof(message));
-        var request = new StorageRequest(HttpMethod.Post, _messagesUri).WithXmlBody(QueueXml.MessageBody(text));
+        var request = new StorageRequest(HttpMethod.Post, _messagesUri).WithXmlBody(QueueMessageEncoding.EncodeMessageXml(message.Span, nameof(message)));
         if (visibilityTimeout is { } visibility)
         {
             request.WithQuery("visibilitytimeout", Seconds(visibility, TimeSpan.Zero, nameof(visibilityTimeout)));
@@ -157,7 +156,7 @@ public class QueueClient
             .WithQuery("visibilitytimeout", Seconds(visibilityTimeout, TimeSpan.Zero, nameof(visibilityTimeout)));
         if (message is { } content)
         {
-            request.WithXmlBody(QueueXml.MessageBody(QueueMessageEncoding.Encode(content.Span, nameof(message))));
+            request.WithXmlBody(QueueMessageEncoding.EncodeMessageXml(content.Span, nameof(message)));
         }
 
         var response = await _pipeline.SendAsync(request, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 
 namespace Webhooks.Storage;
@@ -8,10 +9,21 @@ namespace Webhooks.Storage;
 /// </summary>
 internal static class QueueMessageEncoding
 {
-    /// <summary>The message text for <paramref name="body"/>; throws when it would exceed the service's 64 KiB limit.</summary>
-    public static string Encode(ReadOnlySpan<byte> body, string parameterName)
+    private static ReadOnlySpan<byte> XmlPrefix => "<QueueMessage><MessageText>"u8;
+
+    private static ReadOnlySpan<byte> XmlSuffix => "</MessageText></QueueMessage>"u8;
+
+    /// <summary>
+    /// The Put/Update Message XML body, as UTF-8, carrying <paramref name="body"/> as base64 message text; throws when
+    /// the text would exceed the service's 64 KiB limit.
+    /// </summary>
+    /// <remarks>
+    /// Written straight into one array: base64's alphabet needs no XML escaping, so there is no need for a string,
+    /// an XML tree or a second encoding pass (each would cost more than the message itself, per message).
+    /// </remarks>
+    public static byte[] EncodeMessageXml(ReadOnlySpan<byte> body, string parameterName)
     {
-        var encodedLength = ((body.Length + 2) / 3) * 4L;
+        var encodedLength = Base64.GetMaxEncodedToUtf8Length(body.Length);
         if (encodedLength > QueueClient.MaxMessageBytes)
         {
             throw new ArgumentException(
@@ -19,7 +31,11 @@ internal static class QueueMessageEncoding
                 parameterName);
         }
 
-        return Convert.ToBase64String(body);
+        var xml = new byte[XmlPrefix.Length + encodedLength + XmlSuffix.Length];
+        XmlPrefix.CopyTo(xml);
+        Base64.EncodeToUtf8(body, xml.AsSpan(XmlPrefix.Length), out _, out var written);
+        XmlSuffix.CopyTo(xml.AsSpan(XmlPrefix.Length + written));
+        return xml;
     }
 
     /// <summary>The body for stored text: decoded base64, or the text's UTF-8 bytes when it is not base64.</summary>

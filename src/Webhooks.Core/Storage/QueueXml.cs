@@ -22,7 +22,15 @@ internal static class QueueXml
         return XDocument.Load(reader);
     }
 
-    /// <summary>The Put/Update Message body for already-encoded message text.</summary>
+    /// <summary>Parses a response body from its bytes (the reader honours its encoding declaration), skipping a string copy.</summary>
+    public static XDocument Load(byte[] xml)
+    {
+        using var bytes = new MemoryStream(xml, writable: false);
+        using var reader = XmlReader.Create(bytes, SafeSettings);
+        return XDocument.Load(reader);
+    }
+
+    /// <summary>A Put/Update Message body for literal message text, XML-escaped (see <see cref="QueueMessageEncoding.EncodeMessageXml"/> for ours).</summary>
     public static string MessageBody(string messageText) =>
         new XElement("QueueMessage", new XElement("MessageText", messageText)).ToString(SaveOptions.DisableFormatting);
 
@@ -65,7 +73,7 @@ internal static class QueueXml
     {
         try
         {
-            return Load(response.Body);
+            return Load(response.Content);
         }
         catch (XmlException ex)
         {

@@ -108,9 +108,10 @@ internal sealed class StoragePipeline
                 message.Headers.TryAddWithoutValidation(name, value);
             }
 
-            if (request.XmlBody is not null)
+            if (request.XmlBody is { } xml)
             {
-                message.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(request.XmlBody));
+                message.Content = new ReadOnlyMemoryContent(xml);
+                message.Content.Headers.ContentLength = xml.Length;
                 message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/xml");
             }
             else if (request.BinaryBody is { } binary)

@@ -18,8 +18,8 @@ internal sealed class StorageRequest(HttpMethod method, Uri resource)
     /// <summary>The resource (service, queue, container, blob, messages or one message), without query.</summary>
     public Uri Resource { get; } = resource;
 
-    /// <summary>The XML body, or null for none.</summary>
-    public string? XmlBody { get; private set; }
+    /// <summary>The XML body as UTF-8, or null for none.</summary>
+    public ReadOnlyMemory<byte>? XmlBody { get; private set; }
 
     /// <summary>A binary body (blob content, a block), or empty for none. Not copied: the caller keeps it alive until the call returns.</summary>
     public ReadOnlyMemory<byte>? BinaryBody { get; private set; }
@@ -45,9 +45,12 @@ internal sealed class StorageRequest(HttpMethod method, Uri resource)
     }
 
     /// <summary>Sets the XML body.</summary>
-    public StorageRequest WithXmlBody(string xml)
+    public StorageRequest WithXmlBody(string xml) => WithXmlBody(Encoding.UTF8.GetBytes(xml));
+
+    /// <summary>Sets an XML body already encoded as UTF-8. Not copied, like <see cref="WithBinaryBody"/>.</summary>
+    public StorageRequest WithXmlBody(ReadOnlyMemory<byte> utf8Xml)
     {
-        XmlBody = xml;
+        XmlBody = utf8Xml;
         return this;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure;
 using Webhooks.Configuration;
 using Webhooks.Core.Tests.Payloads;
+using Webhooks.Testing;
 using Webhooks.Intake;
 using Webhooks.Verification;
 

@@ -21,6 +21,9 @@ internal sealed class FakeStorageHandler(Func<HttpRequestMessage, CancellationTo
             return Task.FromResult(response);
         });
 
+    /// <summary>Runs this handler's answer without recording, for a handler that wraps another's answer.</summary>
+    public Task<HttpResponseMessage> SendForTestAsync(HttpRequestMessage request) => respond(request, CancellationToken.None);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);

@@ -60,6 +60,31 @@ public sealed class QueueClientRequestTests
     }
 
     [Fact]
+    public async Task Send_AtTheLimit_PutsTheWholeBodyAsBase64XmlWithItsLengthAndType()
+    {
+        long? contentLength = null;
+        string? contentType = null;
+        var handler = new FakeStorageHandler((request, _) =>
+        {
+            contentLength = request.Content?.Headers.ContentLength;
+            contentType = request.Content?.Headers.ContentType?.MediaType;
+            return FakeStorageHandler.Answering(HttpStatusCode.Created, PutResponse).SendForTestAsync(request);
+        });
+        var queue = CreateQueue(handler);
+        var largest = new byte[QueueClient.MaxMessageBytes / 4 * 3];
+        new Random(7).NextBytes(largest);
+
+        await queue.SendMessageAsync(largest);
+
+        var body = Assert.Single(handler.Requests).Body!;
+        var text = System.Xml.Linq.XElement.Parse(body).Element("MessageText")!.Value;
+        Assert.Equal(QueueClient.MaxMessageBytes, text.Length);
+        Assert.Equal(largest, Convert.FromBase64String(text));
+        Assert.Equal(Encoding.UTF8.GetByteCount(body), contentLength);
+        Assert.Equal("application/xml", contentType);
+    }
+
+    [Fact]
     public async Task Receive_DecodesBase64AndFallsBackToUtf8ForPlainText()
     {
         const string Response =

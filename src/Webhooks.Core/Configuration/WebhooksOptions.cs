@@ -80,6 +80,13 @@ public sealed class IntakeOptions
     /// <summary>Block size for streaming large bodies to blob storage; intake holds one block per large request. Default 4 MiB.</summary>
     public int PayloadBlockBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// How many large bodies (too large for a queue message) one instance streams to blob storage at once; more get
+    /// 503 <c>serverBusy</c> and are resent by the provider. With <see cref="PayloadBlockBytes"/> this bounds the
+    /// memory large deliveries take: 16 × 4 MiB = 64 MiB by default.
+    /// </summary>
+    public int MaxConcurrentLargeBodies { get; set; } = 16;
+
     /// <summary>How long intake waits for the queue write before answering 503. Default 5 s.</summary>
     public TimeSpan QueueWriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

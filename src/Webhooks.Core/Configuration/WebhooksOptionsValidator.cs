@@ -127,6 +127,11 @@ public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = nul
             yield return "Webhooks:Intake: DedupWindow must not be negative (zero turns duplicate detection off) and DedupPendingTimeout must be positive.";
         }
 
+        if (intake.MaxConcurrentLargeBodies is < 1 or > 1024)
+        {
+            yield return "Webhooks:Intake:MaxConcurrentLargeBodies must be between 1 and 1024.";
+        }
+
         if (intake.PayloadBlockBytes is < 64 * 1024 or > Storage.BlobUploadOptions.MaxBlockSize)
         {
             yield return $"Webhooks:Intake:PayloadBlockBytes must be between 65536 and {Storage.BlobUploadOptions.MaxBlockSize}.";

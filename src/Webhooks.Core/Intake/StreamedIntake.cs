@@ -34,8 +34,16 @@ internal sealed partial class StreamedIntake(WebhookIntake intake, PayloadStore 
 
         BlockBlobWriter? upload = null;
         RequestFailedException? storageFailure = null;
+        var slot = false;
         if (!refused)
         {
+            // 503 before reading on: every staged body holds an upload block until it is committed or dropped.
+            if (!(slot = intake.LargeBodies.TryEnter(settings.Intake.MaxConcurrentLargeBodies)))
+            {
+                LogBusy(request.Source, settings.Intake.MaxConcurrentLargeBodies);
+                return intake.Fail(request, BusyProblem(settings.Intake));
+            }
+
             try
             {
                 await payloads.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
@@ -105,8 +113,17 @@ internal sealed partial class StreamedIntake(WebhookIntake intake, PayloadStore 
                 // A no-op once the delivery was accepted (committed); otherwise drops the staged blocks.
                 await upload.DiscardAsync(CancellationToken.None).ConfigureAwait(false);
             }
+
+            if (slot)
+            {
+                intake.LargeBodies.Exit();
+            }
         }
     }
+
+    private static Problem BusyProblem(IntakeOptions settings) =>
+        new Problem(503, ErrorCodes.ServerBusy, "Too many large deliveries are being received right now; this one was not read or accepted. Retry later.")
+            .WithHeader("Retry-After", settings.UnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static IEnumerable<string> WatchedPaths(SourceOptions source)
     {
@@ -142,4 +159,7 @@ internal sealed partial class StreamedIntake(WebhookIntake intake, PayloadStore 
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not stage a large body from {Source} in blob storage; answered 503 and not acknowledged")]
     private partial void LogUploadFailed(Exception exception, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a large body from {Source} with 503: {Limit} large bodies are already streaming on this instance (Webhooks:Intake:MaxConcurrentLargeBodies)")]
+    private partial void LogBusy(string source, int limit);
 }

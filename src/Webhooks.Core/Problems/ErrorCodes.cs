@@ -43,6 +43,7 @@ public static class ErrorCodes
     public const string InternalError = "internalError";
     public const string QueueUnavailable = "queueUnavailable";
     public const string DeliveryInProgress = "deliveryInProgress";
+    public const string ServerBusy = "serverBusy";
 }
 
 /// <summary>Entity names for <c>metadata.entity</c> on 404 (seed 004's convention).</summary>

@@ -100,6 +100,7 @@ public class ConfigurationValidationTests
     [InlineData("DedupWindow", "-00:00:01", "DedupWindow")]
     [InlineData("MaxBody", "0", "DefaultMaxBodyBytes")]
     [InlineData("Block", "1024", "PayloadBlockBytes")]
+    [InlineData("LargeBodies", "0", "MaxConcurrentLargeBodies")]
     [InlineData("PartitionKey", "data..customer", "PartitionKey")]
     public void ImpossibleScaleSettings_AreRefused_NamingTheSetting(string what, string value, string named)
     {
@@ -113,6 +114,7 @@ public class ConfigurationValidationTests
             case "DedupWindow": options.Intake.DedupWindow = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
             case "MaxBody": options.Intake.DefaultMaxBodyBytes = 0; break;
             case "Block": options.Intake.PayloadBlockBytes = 1024; break;
+            case "LargeBodies": options.Intake.MaxConcurrentLargeBodies = 0; break;
             case "PartitionKey": options.Sources["shop"].PartitionKey = value; break;
         }
 

@@ -16,6 +16,7 @@ namespace Webhooks.Core.Tests.Intake;
 /// </summary>
 public sealed class StreamedIntakeTests
 {
+    private const string SlotSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     private const string Fields = "\"id\":\"evt_big\",\"event_id\":\"Ev_big\",\"type\":\"order.created\",\"data\":{\"id\":42}";
 
     private readonly IntakeHarness _harness = new();
@@ -231,6 +232,52 @@ public sealed class StreamedIntakeTests
         Assert.True(allocated < 2 * 1024 * 1024, $"Streaming a 25 MiB body allocated {allocated:N0} bytes.");
     }
 
+    [Fact]
+    public async Task LargeBodies_BeyondMaxConcurrentLargeBodies_Get503ServerBusy_UntilASlotFrees()
+    {
+        var body = GeneratedJsonStream.Materialize(Fields, 300_000);
+        var (intake, first, stalled) = await HoldTheOnlyLargeBodySlotAsync(body);
+
+        var second = await intake.HandleAsync(Signed(body, SlotSecret, body.Length));
+
+        Assert.Equal(503, second.Status);
+        Assert.Equal("serverBusy", second.ErrorCode);
+        Assert.Contains(new KeyValuePair<string, string>("Retry-After", "10"), second.Headers);
+        Assert.Single(_payloads.Blobs); // the refused one staged nothing
+        Assert.Empty(_harness.Queued);
+
+        stalled.Release();
+        Assert.Equal(202, (await first).Status);
+        Assert.Equal(202, (await intake.HandleAsync(Signed(body, SlotSecret, body.Length))).Status); // the slot came back
+        Assert.Equal(2, _harness.Queued.Count);
+    }
+
+    [Fact]
+    public async Task LargeBody_RefusedByItsHeaders_TakesNoSlot_AndStill401s()
+    {
+        var body = GeneratedJsonStream.Materialize(Fields, 300_000);
+        var (intake, first, stalled) = await HoldTheOnlyLargeBodySlotAsync(body);
+
+        var unsigned = await intake.HandleAsync(Unsigned(new MemoryStream(body), body.Length));
+
+        Assert.Equal(401, unsigned.Status);
+        Assert.Equal("missingSignature", unsigned.ErrorCode);
+        stalled.Release();
+        Assert.Equal(202, (await first).Status);
+    }
+
+    // With MaxConcurrentLargeBodies = 1, a signed large delivery that stalls mid-body and so holds the only slot.
+    private async Task<(WebhookIntake Intake, Task<IntakeResponse> First, StallingStream Stalled)> HoldTheOnlyLargeBodySlotAsync(byte[] body)
+    {
+        UseScheme(VerificationSchemes.StandardWebhooks, SlotSecret);
+        _harness.Options.Intake.MaxConcurrentLargeBodies = 1;
+        var intake = _harness.BuildWithRealVerifiers(_payloads);
+        var stalled = new StallingStream(body, stallAt: 100_000);
+        var first = intake.HandleAsync(WithStream(Signed(body, SlotSecret, body.Length), stalled));
+        await stalled.Reached.WaitAsync(TimeSpan.FromSeconds(10));
+        return (intake, first, stalled);
+    }
+
     private int Run(WebhookIntake intake, (long Timestamp, string Signature) signature, long length)
     {
         using var body = new GeneratedJsonStream(Fields, length);
@@ -285,6 +332,12 @@ public sealed class StreamedIntakeTests
         Body = new MemoryStream(body), ContentLength = body.Length, TraceId = request.TraceId,
     };
 
+    private static IntakeRequest WithStream(IntakeRequest request, Stream body) => new()
+    {
+        Method = request.Method, Source = request.Source, Path = request.Path, Headers = request.Headers,
+        Body = body, ContentLength = request.ContentLength, TraceId = request.TraceId,
+    };
+
     private static IntakeRequest Unsigned(Stream body, long? contentLength, string? apiKey = null, KeyValuePair<string, string>[]? headers = null)
     {
         var all = new List<KeyValuePair<string, string>> { new("Content-Type", "application/json") };
@@ -305,5 +358,28 @@ public sealed class StreamedIntakeTests
             Method = "POST", Source = "shop", Path = "/api/webhooks/shop", Headers = new DictionaryRequestHeaders(all),
             Body = body, ContentLength = contentLength, TraceId = "trace-1",
         };
+    }
+
+    // Serves a body up to a point, then waits to be released: a provider's upload still in progress.
+    private sealed class StallingStream(byte[] content, int stallAt) : MemoryStream(content, writable: false)
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Reached => _reached.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (Position < stallAt)
+            {
+                return await base.ReadAsync(buffer[..(int)Math.Min(buffer.Length, stallAt - Position)], cancellationToken);
+            }
+
+            _reached.TrySetResult();
+            await _released.Task.WaitAsync(cancellationToken);
+            return await base.ReadAsync(buffer, cancellationToken);
+        }
     }
 }

@@ -210,6 +210,52 @@ public sealed class LargePayloadTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Empty(await PayloadBlobsAsync());
     }
 
+    [Fact]
+    public async Task LargeBodies_BeyondMaxConcurrentLargeBodies_Get503ServerBusy_AndTheOneStreamingIsStillAccepted()
+    {
+        var body = ScaleHosts.JsonBody(1024 * 1024, "evt_slow");
+        await using var intake = _hosts.Intake(maxConcurrentLargeBodies: 1);
+        using var client = intake.CreateClient(Streaming);
+        var stalled = new StallingContent(body, stallAt: 256 * 1024);
+        using var slow = SignedRequests.StandardWebhooks(ScaleHosts.Source, body, "msg_slow", DateTimeOffset.UtcNow);
+        stalled.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
+        slow.Content = stalled;
+        var first = client.SendAsync(slow);
+
+        // While the slow upload holds the only slot, another large delivery is refused before it is read.
+        HttpResponseMessage? busy = null;
+        for (var attempt = 0; busy is null; attempt++)
+        {
+            Assert.True(attempt < 100, "No large delivery was refused while another held the only slot.");
+            var other = ScaleHosts.JsonBody(1024 * 1024, $"evt_other_{attempt}");
+            var response = await client.SendAsync(SignedRequests.StandardWebhooks(ScaleHosts.Source, other, $"msg_other_{attempt}", DateTimeOffset.UtcNow));
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                busy = response;
+            }
+            else
+            {
+                response.Dispose();
+                await Task.Delay(50);
+            }
+        }
+
+        using (busy)
+        {
+            Assert.Equal("application/problem+json", busy.Content.Headers.ContentType?.MediaType);
+            using var problem = JsonDocument.Parse(await busy.Content.ReadAsStringAsync());
+            Assert.Equal("serverBusy", problem.RootElement.GetProperty("errorCode").GetString());
+            Assert.Equal(503, problem.RootElement.GetProperty("status").GetInt32());
+            Assert.Equal("10", busy.Headers.GetValues("Retry-After").Single());
+        }
+
+        stalled.Release();
+        using var accepted = await first;
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var queued = await azurite.CreateQueueServiceClient().GetQueueClient(_hosts.Deliveries).PeekMessagesAsync(32);
+        Assert.Contains(queued, m => EnvelopeSerializer.Deserialize(m.Body.ToArray()).Id == "msg_slow");
+    }
+
     // Signed headers without a body to sign (the server refuses or fails before verifying); the id is what matters.
     private static HttpRequestMessage Signed(HttpContent content, string id)
     {
@@ -232,6 +278,28 @@ public sealed class LargePayloadTests(AzuriteFixture azurite, ITestOutputHelper 
         {
             Assert.True(DateTimeOffset.UtcNow < deadline, "The condition did not hold in time.");
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>A body sent up to a point, then held until released: a provider's slow upload.</summary>
+    private sealed class StallingContent(byte[] body, int stallAt) : HttpContent
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _released.TrySetResult();
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(body.AsMemory(0, stallAt));
+            await stream.FlushAsync();
+            await _released.Task.WaitAsync(Patience);
+            await stream.WriteAsync(body.AsMemory(stallAt));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
         }
     }
 

@@ -24,7 +24,7 @@ internal sealed class ScaleHosts(AzuriteFixture azurite)
     public BlobContainerClient Container => azurite.CreateBlobServiceClient().GetBlobContainerClient(Payloads);
 
     /// <summary>An intake instance; delivery off (workers run separately, as in a split deployment).</summary>
-    public WebhooksHostFactory Intake(int queueCount = 1, string? partitionKey = null, long? maxBodyBytes = null)
+    public WebhooksHostFactory Intake(int queueCount = 1, string? partitionKey = null, long? maxBodyBytes = null, int? maxConcurrentLargeBodies = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -41,6 +41,11 @@ internal sealed class ScaleHosts(AzuriteFixture azurite)
         if (partitionKey is not null)
         {
             settings[$"Webhooks:Sources:{Source}:PartitionKey"] = partitionKey;
+        }
+
+        if (maxConcurrentLargeBodies is not null)
+        {
+            settings["Webhooks:Intake:MaxConcurrentLargeBodies"] = maxConcurrentLargeBodies.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (maxBodyBytes is not null)

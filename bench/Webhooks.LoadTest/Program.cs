@@ -3,16 +3,8 @@ using Webhooks.Harness.Reporting;
 using Webhooks.Harness.Scenarios;
 
 // dotnet run -c Release --project bench/Webhooks.LoadTest -- <intake|delivery|memory|large> [options]; see docs/benchmarks.md.
-var arguments = new Arguments(args);
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancel.Cancel();
-};
-
-var machine = MachineFacts.Collect();
-Console.WriteLine($"Machine: {machine}");
+using var console = HarnessConsole.Start(args);
+var (arguments, machine) = (console.Arguments, console.Machine);
 switch (arguments.Command)
 {
     case "intake":
@@ -28,7 +20,7 @@ switch (arguments.Command)
             HostEnvironment: arguments.Pairs("host-env"));
         var json = arguments.Text("json");
         arguments.EnsureAllUsed();
-        var report = await IntakeBenchmark.RunAsync(options, Console.Out, cancel.Token);
+        var report = await IntakeBenchmark.RunAsync(options, Console.Out, console.Cancellation);
         Console.WriteLine();
         Console.WriteLine(IntakeMarkdown.Render(report, machine));
         await ReportFiles.WriteAsync(json, new { machine, report });
@@ -46,7 +38,7 @@ switch (arguments.Command)
             HostLogLevel: arguments.Text("host-log-level", "Warning")!);
         var json = arguments.Text("json");
         arguments.EnsureAllUsed();
-        var report = await DeliveryBenchmark.RunAsync(options, Console.Out, cancel.Token);
+        var report = await DeliveryBenchmark.RunAsync(options, Console.Out, console.Cancellation);
         Console.WriteLine();
         Console.WriteLine(DeliveryMarkdown.Render(report, machine));
         await ReportFiles.WriteAsync(json, new { machine, report });
@@ -61,7 +53,7 @@ switch (arguments.Command)
             BodyBytes: arguments.Number("body-bytes", 1024));
         var json = arguments.Text("json");
         arguments.EnsureAllUsed();
-        var report = await MemoryScenario.RunAsync(options, Console.Out, cancel.Token);
+        var report = await MemoryScenario.RunAsync(options, Console.Out, console.Cancellation);
         Console.WriteLine();
         Console.WriteLine(MemoryMarkdown.Render(report, machine));
         await ReportFiles.WriteAsync(json, new { machine, report });
@@ -79,7 +71,7 @@ switch (arguments.Command)
         };
         var json = arguments.Text("json");
         arguments.EnsureAllUsed();
-        var report = await LargeBodyScenario.RunAsync(options, Console.Out, cancel.Token);
+        var report = await LargeBodyScenario.RunAsync(options, Console.Out, console.Cancellation);
         Console.WriteLine();
         Console.WriteLine(LargeBodyMarkdown.Render(report, machine));
         await ReportFiles.WriteAsync(json, new { machine, report });

@@ -4,16 +4,8 @@ using Webhooks.Harness.Reconciliation;
 using Webhooks.Harness.Reporting;
 
 // dotnet run -c Release --project bench/Webhooks.Reliability -- <reconcile|fuzz> [options]; see docs/reliability.md.
-var arguments = new Arguments(args);
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancel.Cancel();
-};
-
-var machine = MachineFacts.Collect();
-Console.WriteLine($"Machine: {machine}");
+using var console = HarnessConsole.Start(args);
+var (arguments, machine) = (console.Arguments, console.Machine);
 switch (arguments.Command)
 {
     case "fuzz":
@@ -28,7 +20,7 @@ switch (arguments.Command)
         var details = arguments.Flag("details");
         var json = arguments.Text("json");
         arguments.EnsureAllUsed();
-        var report = await FuzzRun.RunAsync(options, Console.Out, cancel.Token);
+        var report = await FuzzRun.RunAsync(options, Console.Out, console.Cancellation);
         Console.WriteLine();
         Console.WriteLine(report.ToMarkdown(machine));
         if (details)
@@ -50,7 +42,7 @@ switch (arguments.Command)
             KillHost: !arguments.Flag("no-host-kill"));
         var json = arguments.Text("json");
         arguments.EnsureAllUsed();
-        var report = await ReconciliationRun.RunAsync(options, Console.Out, cancel.Token);
+        var report = await ReconciliationRun.RunAsync(options, Console.Out, console.Cancellation);
         Console.WriteLine();
         Console.WriteLine(report.ToMarkdown(machine));
         await ReportFiles.WriteAsync(json, new { machine, report });

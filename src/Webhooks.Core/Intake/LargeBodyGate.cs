@@ -11,9 +11,6 @@ internal sealed class LargeBodyGate
 {
     private int _inFlight;
 
-    /// <summary>Large bodies being streamed now.</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
-
     /// <summary>Takes a slot if fewer than <paramref name="limit"/> are taken; pair a true answer with <see cref="Exit"/>.</summary>
     public bool TryEnter(int limit)
     {

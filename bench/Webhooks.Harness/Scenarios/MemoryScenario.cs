@@ -1,7 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
 using Webhooks.Harness.Hosts;
 using Webhooks.Harness.Load;
+using Webhooks.Harness.Measuring;
 using Webhooks.Harness.Reconciliation;
 using Webhooks.Harness.Targets;
 using Webhooks.Testing.Azurite;
@@ -34,51 +33,37 @@ public static class MemoryScenario
         var notJson = "this is not json"u8.ToArray();
         using var http = LoadHttp.Create(host.BaseAddress, options.Concurrency);
 
-        var samples = new List<MemorySample>();
-        var clock = Stopwatch.StartNew();
-        using var stop = new CancellationTokenSource();
-        var sampling = SampleAsync(host, target, samples, clock, log, stop.Token);
+        long accepted = 0;
+        async Task<int> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var status = await LoadHttp.SendAsync(http, request, ct);
+            if (status == 202)
+            {
+                Interlocked.Increment(ref accepted);
+            }
+
+            return status;
+        }
+
+        await using var sampler = new RssSampler(host, TimeSpan.FromSeconds(1), () => Interlocked.Read(ref accepted), () => target.Successes);
+        sampler.Start(log, TimeSpan.FromSeconds(30));
         var loop = await ClosedLoop.RunAsync(
             (n, ct) => (n % 20) switch
             {
-                0 => LoadHttp.SendAsync(http, forged.Create(forged.IdFor(n)), ct),
-                1 => LoadHttp.SendAsync(http, valid.Create(valid.IdFor(n), notJson), ct),
-                2 => LoadHttp.SendAsync(http, unknown.Create(unknown.IdFor(n)), ct),
-                _ => LoadHttp.SendAsync(http, valid.Create(valid.IdFor(n)), ct),
+                0 => SendAsync(forged.Create(forged.IdFor(n)), ct),
+                1 => SendAsync(valid.Create(valid.IdFor(n), notJson), ct),
+                2 => SendAsync(unknown.Create(unknown.IdFor(n)), ct),
+                _ => SendAsync(valid.Create(valid.IdFor(n)), ct),
             },
             new LoopOptions(options.Concurrency, options.Duration, TimeSpan.Zero),
             cancellationToken);
-        await stop.CancelAsync();
-        await sampling;
+        var samples = await sampler.StopAsync();
         if (host.HasExited)
         {
             log.WriteLine($"The host exited with code {host.ExitCode}. Its last output:\n{host.OutputTail()}");
         }
 
         return new MemoryReport(options, loop, samples, target.Successes, !host.HasExited);
-    }
-
-    private static async Task SampleAsync(HostProcess host, LoopbackTarget target, List<MemorySample> samples, Stopwatch clock, TextWriter log, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        try
-        {
-            do
-            {
-                if (host.Sample() is { } sample)
-                {
-                    samples.Add(new MemorySample(clock.Elapsed.TotalSeconds, sample.RssBytes, sample.CpuTime.TotalSeconds, target.Successes));
-                    if (samples.Count % 30 == 0)
-                    {
-                        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {clock.Elapsed.TotalSeconds,5:F0} s  host RSS {sample.RssBytes / 1048576.0,6:F1} MiB  delivered {target.Successes}"));
-                    }
-                }
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken));
-        }
-        catch (OperationCanceledException)
-        {
-        }
     }
 }
 
@@ -89,15 +74,8 @@ public static class MemoryScenario
 /// <param name="Seed">The target script seed.</param>
 public sealed record MemoryOptions(TimeSpan Duration, int Concurrency = 8, int BodyBytes = 1024, int Seed = 8);
 
-/// <summary>One reading of the host.</summary>
-/// <param name="Seconds">Since the load started.</param>
-/// <param name="RssBytes">Resident memory.</param>
-/// <param name="CpuSeconds">Host CPU time so far.</param>
-/// <param name="Delivered">2xx answers at the target so far.</param>
-public sealed record MemorySample(double Seconds, long RssBytes, double CpuSeconds, long Delivered);
-
 /// <summary>What a memory run saw.</summary>
-public sealed record MemoryReport(MemoryOptions Options, LoopResult Intake, IReadOnlyList<MemorySample> Samples, long Delivered, bool HostAlive)
+public sealed record MemoryReport(MemoryOptions Options, LoopResult Intake, IReadOnlyList<RssSample> Samples, long Delivered, bool HostAlive)
 {
     /// <summary>The goal: peak below 300 MB (10^6 bytes each, the stricter reading: about 286 MiB).</summary>
     public const long PeakGoalBytes = 300_000_000;

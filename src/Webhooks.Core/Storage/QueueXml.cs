@@ -30,10 +30,6 @@ internal static class QueueXml
         return XDocument.Load(reader);
     }
 
-    /// <summary>A Put/Update Message body for literal message text, XML-escaped (see <see cref="QueueMessageEncoding.EncodeMessageXml"/> for ours).</summary>
-    public static string MessageBody(string messageText) =>
-        new XElement("QueueMessage", new XElement("MessageText", messageText)).ToString(SaveOptions.DisableFormatting);
-
     /// <summary>The <c>QueueMessage</c> elements of a Put, Get or Peek Messages response.</summary>
     public static IReadOnlyList<MessageFields> ReadMessages(StorageResponse response)
     {

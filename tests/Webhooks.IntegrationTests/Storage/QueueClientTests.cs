@@ -275,7 +275,7 @@ public sealed class QueueClientTests(AzuriteFixture azurite) : IClassFixture<Azu
     {
         var pipeline = new StoragePipeline(
             StorageCredential.SharedKey(StorageConnectionString.DevelopmentAccountName, StorageConnectionString.DevelopmentAccountKey), null);
-        var request = new StorageRequest(HttpMethod.Post, new Uri(queue.Uri + "/messages")).WithXmlBody(QueueXml.MessageBody(text));
+        var request = new StorageRequest(HttpMethod.Post, new Uri(queue.Uri + "/messages")).WithXmlBody(new System.Xml.Linq.XElement("QueueMessage", new System.Xml.Linq.XElement("MessageText", text)).ToString());
         await pipeline.SendAsync(request, CancellationToken.None);
     }
 }

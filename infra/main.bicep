@@ -214,7 +214,7 @@ module functionAppRbac 'app/rbac.bicep' = if (deployFunctions) {
   name: 'function-app-rbac'
   scope: rg
   params: {
-    principalId: deployFunctions ? functionApp.outputs.principalId : ''
+    principalId: deployFunctions ? functionApp!.outputs.principalId : ''
     storageAccountName: storage.outputs.name
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
@@ -228,7 +228,7 @@ module functionAppSettings 'app/function-app-settings.bicep' = if (deployFunctio
   name: 'function-app-settings'
   scope: rg
   params: {
-    functionAppName: deployFunctions ? functionApp.outputs.name : ''
+    functionAppName: deployFunctions ? functionApp!.outputs.name : ''
     keyVaultUri: keyVault.outputs.uri
     secretSettings: secretSettings
     settings: union(storageSettings, webhooksSettings, {
@@ -269,16 +269,16 @@ module containerApp 'app/container-app.bicep' = if (deployContainerApp) {
 }
 
 var intakeHost = deployFunctions
-  ? functionApp.outputs.defaultHostName
-  : (deployContainerApp ? containerApp.outputs.fqdn : '')
+  ? functionApp!.outputs.defaultHostName
+  : (deployContainerApp ? containerApp!.outputs.fqdn : '')
 
 // ---- Outputs (azd stores them in .azure/<env>/.env) ----
 
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
-output AZURE_FUNCTION_APP_NAME string = deployFunctions ? functionApp.outputs.name : ''
-output AZURE_CONTAINER_APP_NAME string = deployContainerApp ? containerApp.outputs.name : ''
+output AZURE_FUNCTION_APP_NAME string = deployFunctions ? functionApp!.outputs.name : ''
+output AZURE_CONTAINER_APP_NAME string = deployContainerApp ? containerApp!.outputs.name : ''
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 // What `webhooks sources url` fills in: replace {source} with a source name and register the result with the provider.

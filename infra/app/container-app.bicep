@@ -149,7 +149,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
         ? []
         : [
             {
-              server: registryAccess.outputs.loginServer
+              server: registryAccess!.outputs.loginServer
               identity: identityId
             }
           ]
@@ -212,7 +212,6 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
   }
   dependsOn: [
     rbac
-    registryAccess
   ]
 }
 

@@ -1,7 +1,10 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Webhooks.Hosting;
+using Microsoft.Extensions.Options;
+using Webhooks.Configuration;
+using Webhooks.Functions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 
@@ -12,6 +15,24 @@ builder.ConfigureFunctionsWebApplication();
 // run, or two consumers would race for the same messages. Added last, so it wins over app settings.
 builder.Configuration.AddInMemoryCollection([new("Webhooks:Delivery:Enabled", "false")]);
 
-builder.Services.AddWebhooks(builder.Configuration);
+builder.Services.AddWebhooksFunctions(builder.Configuration);
 
-builder.Build().Run();
+var app = builder.Build();
+try
+{
+    // Validate before anything starts (the worker's gRPC channel would fail first, with a stack trace).
+    _ = app.Services.GetRequiredService<IOptions<WebhooksOptions>>().Value;
+}
+catch (OptionsValidationException ex)
+{
+    // A wrong setting: one line per problem, no stack trace, and a non-zero exit the host reports.
+    foreach (var failure in ex.Failures)
+    {
+        Console.Error.WriteLine($"Configuration error: {failure}");
+    }
+
+    return 78; // EX_CONFIG
+}
+
+app.Run();
+return 0;

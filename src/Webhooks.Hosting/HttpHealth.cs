@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Problems;
 using Webhooks.Storage;
 
 namespace Webhooks.Hosting;
@@ -17,6 +19,13 @@ public static class HttpHealth
     /// <summary>Probes the queues and writes the report.</summary>
     public static async Task HandleAsync(HttpContext httpContext)
     {
+        if (!HttpMethods.IsGet(httpContext.Request.Method) && !HttpMethods.IsHead(httpContext.Request.Method))
+        {
+            var notAllowed = new Problem(405, ErrorCodes.MethodNotAllowed, $"{httpContext.Request.Method} is not allowed here; use GET.").WithHeader("Allow", "GET, HEAD");
+            await ResponseWriter.WriteAsync(httpContext, ProblemResponses.Create(httpContext, notAllowed, Activity.Current?.TraceId.ToString() ?? httpContext.TraceIdentifier));
+            return;
+        }
+
         var queues = httpContext.RequestServices.GetRequiredService<WebhookQueues>();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
         deadline.CancelAfter(ProbeTimeout);

@@ -14,7 +14,7 @@ public static class WebhooksEndpointRouteBuilderExtensions
 
         // Every method reaches intake, so a wrong one gets our documented 405 with a problem body.
         api.Map("/webhooks/{source}", (HttpContext context, string source) => HttpIntake.HandleAsync(context, source));
-        api.MapGet("/health", HttpHealth.HandleAsync);
+        api.Map("/health", HttpHealth.HandleAsync);
 
         // The admin API answers on both prefixes: the Functions host reserves routes starting with "admin", so the
         // Functions app serves it at /api/manage; here both work and scripts can use one URL for either host.

@@ -7,6 +7,10 @@ internal static class BicepCli
 {
     public const string RelativePath = "eng/bicep/bin/bicep";
 
+    // Generous for a cold CLI on a busy machine; only a hung process ever reaches it, and then fails instead of
+    // stalling the run.
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
+
     /// <summary>Runs <c>bicep</c> with <paramref name="arguments"/> and fails with its error output unless it exits 0.</summary>
     public static async Task RunAsync(IReadOnlyList<string> arguments, string workingDirectory, CancellationToken cancellationToken)
     {
@@ -31,11 +35,13 @@ internal static class BicepCli
 
         using var process = Process.Start(startInfo)
             ?? throw new InvalidOperationException($"Could not start {RelativePath}.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var limited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limited.CancelAfter(Limit);
+        var output = process.StandardOutput.ReadToEndAsync(limited.Token);
+        var errors = process.StandardError.ReadToEndAsync(limited.Token);
         try
         {
-            await process.WaitForExitAsync(cancellationToken);
+            await process.WaitForExitAsync(limited.Token);
         }
         catch (OperationCanceledException)
         {

@@ -12,9 +12,6 @@ public sealed class CompiledInfraFixture : IAsyncLifetime
 
     private const string CompiledArtifact = "artifacts/infra/main.json";
 
-    // Enough for a cold CLI on a busy machine; only a hung process ever reaches it.
-    private static readonly TimeSpan CliLimit = TimeSpan.FromMinutes(5);
-
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("webhooks-infra-");
 
     internal ArmTemplate Template { get; private set; } = null!;
@@ -27,12 +24,13 @@ public sealed class CompiledInfraFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var limit = new CancellationTokenSource(CliLimit);
+        // xunit 2 hands fixtures no token; BicepCli bounds every run itself.
+        var cancellationToken = CancellationToken.None;
         var templatePath = Path.Combine(_work.FullName, "main.json");
-        await CompileAsync(templatePath, limit.Token);
-        Template = ArmTemplate.Parse(await File.ReadAllTextAsync(templatePath, limit.Token));
+        await CompileAsync(templatePath, cancellationToken);
+        Template = ArmTemplate.Parse(await File.ReadAllTextAsync(templatePath, cancellationToken));
 
-        Functions = await SnapshotAsync("functions", "param deployTarget = 'functions'", limit.Token);
+        Functions = await SnapshotAsync("functions", "param deployTarget = 'functions'", cancellationToken);
         ContainerApp = await SnapshotAsync(
             "containerapp",
             """
@@ -40,8 +38,7 @@ public sealed class CompiledInfraFixture : IAsyncLifetime
             param containerImage = 'acrinfratest.azurecr.io/webhooks-server:1.0.0'
             param containerRegistryResourceId = '/subscriptions/00000000-0000-0000-0000-00000000000c/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/acrinfratest'
             """,
-            limit.Token);
-
+            cancellationToken);
     }
 
     public Task DisposeAsync()

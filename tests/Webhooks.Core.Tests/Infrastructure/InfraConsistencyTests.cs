@@ -15,7 +15,7 @@ namespace Webhooks.Core.Tests.Infrastructure;
 /// that template for what a deployment creates (queue names, app settings). Module paths and module parameters are
 /// not checked here: the compile (eng/check-infra.sh, and this fixture) already fails on them.
 /// </summary>
-public partial class InfraConsistencyTests(CompiledInfraFixture infra) : IClassFixture<CompiledInfraFixture>
+public class InfraConsistencyTests(CompiledInfraFixture infra) : IClassFixture<CompiledInfraFixture>
 {
     private const string QueueType = "Microsoft.Storage/storageAccounts/queueServices/queues";
     private const string SiteType = "Microsoft.Web/sites";

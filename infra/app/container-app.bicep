@@ -68,11 +68,20 @@ module rbac 'rbac.bicep' = {
   }
 }
 
+// ARM evaluates a module's scope even when its condition is false: with a public image (no registry id) a bare
+// split(registryResourceId, '/')[2] fails validation, so an empty id stands in for this resource group.
+var registryIdSegments = split(
+  empty(registryResourceId)
+    ? '/subscriptions/${subscription().subscriptionId}/resourceGroups/${resourceGroup().name}'
+    : registryResourceId,
+  '/'
+)
+
 module registryAccess 'registry-access.bicep' = if (!empty(registryResourceId)) {
   name: 'container-app-registry-access'
-  scope: resourceGroup(split(registryResourceId, '/')[2], split(registryResourceId, '/')[4])
+  scope: resourceGroup(registryIdSegments[2], registryIdSegments[4])
   params: {
-    registryName: last(split(registryResourceId, '/'))
+    registryName: last(registryIdSegments)
     principalId: identity.properties.principalId
   }
 }

@@ -40,6 +40,11 @@ param adminKeySecretName string = 'webhooks-admin-key'
 @minValue(1)
 param payloadRetentionDays int = 30
 
+@description('Delivery queues intake spreads over (Webhooks__Queues__Count): webhooks-deliveries, webhooks-deliveries-1, ... Each is created with its -poison twin and drained by both hosts: the Function App has one queue trigger per queue for up to 8 (DeliverWebhook, DeliverWebhook1 ... DeliverWebhook7; those past the count are disabled), and the Container App scales on every queue. Raise it when the sustained rate nears ~2,000 deliveries/s per queue (docs/scale.md).')
+@minValue(1)
+@maxValue(8)
+param deliveryQueueCount int = 1
+
 @description('Upper bound on Flex instances.')
 @minValue(1)
 @maxValue(1000)
@@ -80,8 +85,13 @@ var tags = {
 // Queue names equal the code's defaults (QueueNamesOptions); InfraConsistencyTests keeps the two in step.
 var deliveriesQueueName = 'webhooks-deliveries'
 var deadLetterQueueName = 'webhooks-deadletter'
+// Named as QueueNamesOptions.DeliveryQueueName does: queue 0 keeps the one-queue name, queue N is '<name>-N'.
+var deliveryQueueNames = map(
+  range(0, deliveryQueueCount),
+  index => index == 0 ? deliveriesQueueName : '${deliveriesQueueName}-${index}'
+)
 // The Functions host moves a message it failed to process maxDequeueCount times to '<queue>-poison'.
-var poisonQueueName = '${deliveriesQueueName}-poison'
+var poisonQueueNames = map(deliveryQueueNames, queueName => '${queueName}-poison')
 var payloadContainerName = 'webhooks-payloads'
 var deploymentContainerName = 'deployment-package'
 
@@ -112,11 +122,7 @@ module storage 'core/storage/storage-account.bicep' = {
     name: 'st${resourceToken}'
     location: location
     tags: tags
-    queueNames: [
-      deliveriesQueueName
-      poisonQueueName
-      deadLetterQueueName
-    ]
+    queueNames: concat(deliveryQueueNames, poisonQueueNames, [deadLetterQueueName])
     containerNames: [
       deploymentContainerName
       payloadContainerName
@@ -168,6 +174,7 @@ var sourceSettings = reduce(
 var webhooksSettings = union(
   {
     Webhooks__Queues__Deliveries: deliveriesQueueName
+    Webhooks__Queues__Count: string(deliveryQueueCount)
     Webhooks__Queues__DeadLetter: deadLetterQueueName
   },
   sourceSettings
@@ -194,6 +201,18 @@ var secretSettings = concat(
 )
 
 // ---- Functions path ----
+
+// The Functions app has a queue trigger for each of 8 delivery queues (DeliverWebhook.WiredQueueCount): DeliverWebhook
+// for queue 0, DeliverWebhook1 ... DeliverWebhook7 for the others. Those past the count are disabled with the
+// documented per-function setting, so no listener polls a queue that was never created.
+var functionsDeliveryTriggerCount = 8
+var disabledDeliveryTriggers = reduce(
+  range(deliveryQueueCount, functionsDeliveryTriggerCount - deliveryQueueCount),
+  {},
+  (all, index) => union(all, {
+    'AzureWebJobs.DeliverWebhook${index}.Disabled': 'true'
+  })
+)
 
 module functionApp 'app/function-app.bicep' = if (deployFunctions) {
   name: 'function-app'
@@ -231,7 +250,7 @@ module functionAppSettings 'app/function-app-settings.bicep' = if (deployFunctio
     functionAppName: deployFunctions ? functionApp!.outputs.name : ''
     keyVaultUri: keyVault.outputs.uri
     secretSettings: secretSettings
-    settings: union(storageSettings, webhooksSettings, {
+    settings: union(storageSettings, webhooksSettings, disabledDeliveryTriggers, {
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
       // Entra ID ingestion with the system-assigned identity (local auth is disabled on the component).
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
@@ -263,7 +282,7 @@ module containerApp 'app/container-app.bicep' = if (deployContainerApp) {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     settings: union(storageSettings, webhooksSettings)
     secretSettings: secretSettings
-    deliveriesQueueName: deliveriesQueueName
+    deliveryQueueNames: deliveryQueueNames
     maxReplicas: containerMaxReplicas
   }
 }

@@ -1,5 +1,5 @@
 // The container path: the ASP.NET Core host (Dockerfile at the repo root) on Azure Container Apps, scaled by KEDA's
-// azure-queue scaler on the deliveries backlog plus HTTP concurrency for intake.
+// azure-queue scaler on every delivery queue's backlog plus HTTP concurrency for intake.
 //
 // Identity: a user-assigned identity rather than a system-assigned one. Container Apps resolves Key Vault secrets
 // and pulls the image while creating the first revision; a system identity does not exist (let alone hold roles)
@@ -33,8 +33,9 @@ param settings object
 @description('Environment variables whose value is a Key Vault secret: [{ name, secretName }].')
 param secretSettings array
 
-@description('Queue whose length drives scale-out.')
-param deliveriesQueueName string
+@description('Every delivery queue; each one\'s length drives scale-out (KEDA scales to the largest need).')
+@minLength(1)
+param deliveryQueueNames string[]
 
 @description('Target backlog per replica before KEDA adds one.')
 @minValue(1)
@@ -106,6 +107,19 @@ resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
 }
 
 var identityId = identity.id
+
+// One KEDA azure-queue rule per delivery queue (a rule watches one queue), authenticated with the app's identity
+// instead of a connection string. KEDA computes a replica count per rule and uses the largest, so a backlog on any
+// queue scales the app out. Queue 0's rule keeps the name one-queue deployments already have.
+var queueScaleRules = map(range(0, length(deliveryQueueNames)), index => {
+  name: index == 0 ? 'deliveries-backlog' : 'deliveries-backlog-${index}'
+  azureQueue: {
+    accountName: storageAccountName
+    queueName: deliveryQueueNames[index]
+    queueLength: queueLengthPerReplica
+    identity: identityId
+  }
+})
 
 // Container Apps secret names allow lowercase letters, digits and '-': Webhooks__Admin__ApiKeys__0 -> webhooks-admin-apikeys-0.
 var secrets = map(secretSettings, setting => {
@@ -196,17 +210,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
       scale: {
         minReplicas: minReplicas
         maxReplicas: maxReplicas
-        rules: [
-          {
-            name: 'deliveries-backlog'
-            // KEDA azure-queue scaler, authenticated with the app's identity instead of a connection string.
-            azureQueue: {
-              accountName: storageAccountName
-              queueName: deliveriesQueueName
-              queueLength: queueLengthPerReplica
-              identity: identityId
-            }
-          }
+        rules: concat(queueScaleRules, [
           {
             name: 'intake-concurrency'
             http: {
@@ -215,7 +219,7 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
               }
             }
           }
-        ]
+        ])
       }
     }
   }

@@ -9,7 +9,7 @@ param name string
 param location string = resourceGroup().location
 param tags object = {}
 
-@description('Queues to create (deliveries, its -poison twin, dead-letter).')
+@description('Queues to create (every delivery queue, each one\'s -poison twin, dead-letter).')
 param queueNames string[]
 
 @description('Blob containers to create (Flex deployment package, large payloads).')

@@ -22,6 +22,15 @@ public sealed class CompiledInfraFixture : IAsyncLifetime
     /// <summary>deployTarget 'containerapp' with an image in a registry the app pulls from (docs/deploy.md's steps).</summary>
     internal DeploymentSnapshot ContainerApp { get; private set; } = null!;
 
+    /// <summary>The deliveryQueueCount of <see cref="FunctionsScaled"/> and <see cref="ContainerAppScaled"/>.</summary>
+    public const int ScaledQueueCount = 3;
+
+    /// <summary><see cref="Functions"/> with <see cref="ScaledQueueCount"/> delivery queues.</summary>
+    internal DeploymentSnapshot FunctionsScaled { get; private set; } = null!;
+
+    /// <summary><see cref="ContainerApp"/> with <see cref="ScaledQueueCount"/> delivery queues.</summary>
+    internal DeploymentSnapshot ContainerAppScaled { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         // xunit 2 hands fixtures no token; BicepCli bounds every run itself.
@@ -30,16 +39,24 @@ public sealed class CompiledInfraFixture : IAsyncLifetime
         await CompileAsync(templatePath, cancellationToken);
         Template = ArmTemplate.Parse(await File.ReadAllTextAsync(templatePath, cancellationToken));
 
-        Functions = await SnapshotAsync("functions", "param deployTarget = 'functions'", cancellationToken);
-        ContainerApp = await SnapshotAsync(
-            "containerapp",
-            """
-            param deployTarget = 'containerapp'
-            param containerImage = 'acrinfratest.azurecr.io/webhooks-server:1.0.0'
-            param containerRegistryResourceId = '/subscriptions/00000000-0000-0000-0000-00000000000c/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/acrinfratest'
-            """,
-            cancellationToken);
+        // The default deliveryQueueCount (1) for the plain snapshots: what a deployment gets without setting it.
+        Functions = await SnapshotAsync("functions", FunctionsParameters, cancellationToken);
+        ContainerApp = await SnapshotAsync("containerapp", ContainerAppParameters, cancellationToken);
+        var scaled = $"param deliveryQueueCount = {ScaledQueueCount}";
+        FunctionsScaled = await SnapshotAsync("functions-scaled", $"{FunctionsParameters}\n{scaled}", cancellationToken);
+        ContainerAppScaled = await SnapshotAsync("containerapp-scaled", $"{ContainerAppParameters}\n{scaled}", cancellationToken);
     }
+
+    /// <summary>The .bicepparam lines of <see cref="Functions"/>.</summary>
+    internal const string FunctionsParameters = "param deployTarget = 'functions'";
+
+    /// <summary>The .bicepparam lines of <see cref="ContainerApp"/>.</summary>
+    internal const string ContainerAppParameters =
+        """
+        param deployTarget = 'containerapp'
+        param containerImage = 'acrinfratest.azurecr.io/webhooks-server:1.0.0'
+        param containerRegistryResourceId = '/subscriptions/00000000-0000-0000-0000-00000000000c/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/acrinfratest'
+        """;
 
     public Task DisposeAsync()
     {

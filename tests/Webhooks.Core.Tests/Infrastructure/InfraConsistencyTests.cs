@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -31,36 +32,125 @@ public class InfraConsistencyTests(CompiledInfraFixture infra) : IClassFixture<C
 
     private static readonly QueueNamesOptions QueueDefaults = new();
 
-    [Fact]
-    public void CreatedQueues_AreTheCodeDefaultsPlusThePoisonQueue()
+    // The Functions app's delivery triggers, by function name: DeliverWebhook for queue 0, DeliverWebhook1 …
+    // DeliverWebhook7 for the others (src/Webhooks.Functions/DeliverWebhook.cs). Literals because Core.Tests cannot
+    // reference the Functions executable; FunctionsTriggerCount_IsTheFunctionsAppsWiredQueueCount ties the count to it;
+    // tests/Webhooks.Functions.Tests checks the names against the built app's functions.metadata.
+    private const int FunctionsDeliveryTriggers = 8;
+
+    private static string DeliveryTriggerName(int queueIndex) =>
+        queueIndex == 0 ? "DeliverWebhook" : string.Create(CultureInfo.InvariantCulture, $"DeliverWebhook{queueIndex}");
+
+    /// <summary>Delivery queue names as the engine derives them (QueueNamesOptions.DeliveryQueueName).</summary>
+    private static List<string> DeliveryQueues(int count) =>
+        [.. Enumerable.Range(0, count).Select(QueueDefaults.DeliveryQueueName)];
+
+    [Theory]
+    [InlineData(Functions, 1)]
+    [InlineData(Functions, CompiledInfraFixture.ScaledQueueCount)]
+    [InlineData(ContainerApp, 1)]
+    [InlineData(ContainerApp, CompiledInfraFixture.ScaledQueueCount)]
+    public void CreatedQueues_AreEachDeliveryQueueItsPoisonTwinAndTheDeadLetterQueue(string host, int count)
     {
         // The Functions host moves a message it failed to process maxDequeueCount times to '<queue>-poison'.
-        string[] expected = [QueueDefaults.Deliveries, $"{QueueDefaults.Deliveries}-poison", QueueDefaults.DeadLetter];
+        var deliveries = DeliveryQueues(count);
+        string[] expected = [.. deliveries, .. deliveries.Select(queue => $"{queue}-poison"), QueueDefaults.DeadLetter];
 
-        Assert.Equal(expected.Order(StringComparer.Ordinal), CreatedQueues().Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), CreatedQueues(Snapshot(host, count)).Order(StringComparer.Ordinal));
     }
 
     [Theory]
-    [InlineData(Functions)]
-    [InlineData(ContainerApp)]
-    public void QueueSettings_NameTheCodeDefaults_WhichAreCreated(string host)
+    [InlineData(Functions, 1)]
+    [InlineData(Functions, CompiledInfraFixture.ScaledQueueCount)]
+    [InlineData(ContainerApp, 1)]
+    [InlineData(ContainerApp, CompiledInfraFixture.ScaledQueueCount)]
+    public void QueueSettings_NameTheCodeDefaultsAndTheCount_WhichAreCreated(string host, int count)
     {
-        var settings = Settings(host);
+        var settings = Settings(host, count);
+        var created = CreatedQueues(Snapshot(host, count)).ToHashSet(StringComparer.Ordinal);
 
         Assert.Equal(QueueDefaults.Deliveries, (string?)settings["Webhooks__Queues__Deliveries"]);
         Assert.Equal(QueueDefaults.DeadLetter, (string?)settings["Webhooks__Queues__DeadLetter"]);
-        Assert.Subset(
-            CreatedQueues().ToHashSet(StringComparer.Ordinal),
-            settings.Where(s => s.Key.StartsWith("Webhooks__Queues__", StringComparison.Ordinal)).Select(s => (string)s.Value!).ToHashSet(StringComparer.Ordinal));
+        Assert.Equal(count.ToString(CultureInfo.InvariantCulture), (string?)settings["Webhooks__Queues__Count"]);
+
+        // Every queue the engine derives from these settings exists before the first message.
+        HashSet<string> derived = [.. DeliveryQueues(count), (string)settings["Webhooks__Queues__DeadLetter"]!];
+        Assert.Subset(created, derived);
     }
 
     [Fact]
-    public void ContainerScaleRule_WatchesTheDeliveriesQueue()
+    public void DeliveryQueueCountParameter_DefaultsToOneAndStopsAtTheFunctionsTriggers()
     {
-        var rules = ContainerAppResource()["properties"]!["template"]!["scale"]!["rules"]!.AsArray();
+        var parameter = infra.Template.Parameters["deliveryQueueCount"];
 
-        var queueRule = Assert.Single(rules, rule => rule!["azureQueue"] is not null)!["azureQueue"]!;
-        Assert.Equal(QueueDefaults.Deliveries, (string?)queueRule["queueName"]);
+        Assert.True(parameter is not null, "main.bicep declares no deliveryQueueCount parameter.");
+        Assert.Equal("int", (string?)parameter["type"]);
+        Assert.Equal(QueueDefaults.Count, (int?)parameter["defaultValue"]);
+        Assert.Equal(1, (int?)parameter["minValue"]);
+
+        // A higher count stops the Functions app at start; the Kestrel host alone could go to QueueNamesOptions.MaxCount.
+        Assert.Equal(FunctionsDeliveryTriggers, (int?)parameter["maxValue"]);
+        Assert.InRange(FunctionsDeliveryTriggers, 1, QueueNamesOptions.MaxCount);
+    }
+
+    [Fact]
+    public void FunctionsTriggerCount_IsTheFunctionsAppsWiredQueueCount()
+    {
+        // Textual by necessity (see FunctionsDeliveryTriggers): the one constant the literals above stand for.
+        var source = RepositoryFiles.Read("src/Webhooks.Functions/DeliverWebhook.cs");
+        var wired = Regex.Match(source, @"public const int WiredQueueCount = (\d+);");
+
+        Assert.True(wired.Success, "src/Webhooks.Functions/DeliverWebhook.cs declares no WiredQueueCount.");
+        Assert.Equal(FunctionsDeliveryTriggers, int.Parse(wired.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(CompiledInfraFixture.ScaledQueueCount)]
+    public void FunctionApp_DisablesExactlyTheDeliveryTriggersPastTheCount(int count)
+    {
+        var settings = Settings(Functions, count);
+        var expected = Enumerable.Range(count, FunctionsDeliveryTriggers - count)
+            .Select(index => $"AzureWebJobs.{DeliveryTriggerName(index)}.Disabled");
+
+        var disabled = settings.Where(s => s.Key.StartsWith("AzureWebJobs.", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), disabled.Select(s => s.Key).Order(StringComparer.Ordinal));
+        Assert.All(disabled, s => Assert.Equal("true", (string?)s.Value));
+    }
+
+    [Fact]
+    public async Task FunctionApp_WithEveryTriggerInUse_DisablesNone()
+    {
+        var snapshot = await infra.SnapshotAsync(
+            "functions-all-triggers",
+            $"{CompiledInfraFixture.FunctionsParameters}\nparam deliveryQueueCount = {FunctionsDeliveryTriggers}",
+            CancellationToken.None);
+        var settings = snapshot.Single(AppSettingsType)["properties"]!.AsObject();
+
+        Assert.Equal(FunctionsDeliveryTriggers.ToString(CultureInfo.InvariantCulture), (string?)settings["Webhooks__Queues__Count"]);
+        Assert.DoesNotContain(settings, s => s.Key.StartsWith("AzureWebJobs.", StringComparison.Ordinal));
+        Assert.Equal(FunctionsDeliveryTriggers * 2 + 1, CreatedQueues(snapshot).Count());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(CompiledInfraFixture.ScaledQueueCount)]
+    public void ContainerScaleRules_WatchEveryDeliveryQueue(int count)
+    {
+        var snapshot = Snapshot(ContainerApp, count);
+        var rules = ContainerAppResource(snapshot)["properties"]!["template"]!["scale"]!["rules"]!.AsArray().Select(rule => rule!).ToList();
+        var queueRules = rules.Where(rule => rule["azureQueue"] is not null).Select(rule => rule["azureQueue"]!).ToList();
+        var account = Name(snapshot.Single("Microsoft.Storage/storageAccounts"));
+        var identity = Assert.Single(ContainerAppResource(snapshot)["identity"]!["userAssignedIdentities"]!.AsObject()).Key;
+
+        Assert.Equal(DeliveryQueues(count), queueRules.Select(rule => (string?)rule["queueName"]));
+        Assert.All(queueRules, rule => Assert.Equal(account, (string?)rule["accountName"]));
+        Assert.All(queueRules, rule => Assert.Equal(identity, (string?)rule["identity"]));
+
+        // Container Apps refuses a revision whose rule names repeat; intake still scales on HTTP concurrency.
+        Assert.Equal(rules.Count, rules.Select(rule => (string?)rule["name"]).Distinct(StringComparer.Ordinal).Count());
+        Assert.Contains(rules, rule => rule["http"] is not null);
     }
 
     [Theory]
@@ -76,6 +166,7 @@ public class InfraConsistencyTests(CompiledInfraFixture infra) : IClassFixture<C
             new[]
             {
                 "Webhooks__Admin__ApiKeys__0",
+                "Webhooks__Queues__Count",
                 "Webhooks__Queues__DeadLetter",
                 "Webhooks__Queues__Deliveries",
                 $"Webhooks__Sources__{source}__Secrets__0",
@@ -89,6 +180,7 @@ public class InfraConsistencyTests(CompiledInfraFixture infra) : IClassFixture<C
 
     [Theory]
     [InlineData("Webhooks__Queues__Deliveries")]
+    [InlineData("Webhooks__Queues__Count")]
     [InlineData("Webhooks__Sources__shop__Secrets__1")]
     [InlineData("Webhooks__Sources__shop__Target__Url")]
     public void SettingNameWalker_AcceptsRealOptionPaths(string name) => AssertBindsToScalarProperty(name);
@@ -291,6 +383,22 @@ public class InfraConsistencyTests(CompiledInfraFixture infra) : IClassFixture<C
     }
 
     [Fact]
+    public void ContainerProbes_CallTheHealthEndpointTheServerMaps()
+    {
+        // Textual: Core.Tests cannot reference Webhooks.Hosting. A wrong path fails every probe and the revision never
+        // becomes ready.
+        var routes = RepositoryFiles.Read("src/Webhooks.Hosting/WebhooksEndpointRouteBuilderExtensions.cs");
+        var group = Regex.Match(routes, @"MapGroup\(""(/[^""]*)""\)");
+        var health = Regex.Match(routes, @"\.Map\(""(/health)"",\s*HttpHealth\.HandleAsync\)");
+        Assert.True(group.Success && health.Success, "WebhooksEndpointRouteBuilderExtensions maps no <group>/health route.");
+        var path = group.Groups[1].Value + health.Groups[1].Value;
+
+        var probes = ContainerAppResource()["properties"]!["template"]!["containers"]!.AsArray().SelectMany(c => c!["probes"]!.AsArray()).ToList();
+        Assert.NotEmpty(probes);
+        Assert.All(probes, probe => Assert.Equal(path, (string?)probe!["httpGet"]?["path"]));
+    }
+
+    [Fact]
     public void ContainerSecretSettings_ReferenceDeclaredKeyVaultSecrets()
     {
         var configuration = ContainerAppResource()["properties"]!["configuration"]!;
@@ -400,24 +508,38 @@ public class InfraConsistencyTests(CompiledInfraFixture infra) : IClassFixture<C
         return found;
     }
 
-    /// <summary>The settings one host receives, by name: the Function App's app settings or the container's env.</summary>
-    private Dictionary<string, JsonNode?> Settings(string host) => host switch
+    /// <summary>The fixture's snapshot of one host with 1 or <see cref="CompiledInfraFixture.ScaledQueueCount"/> delivery queues.</summary>
+    private DeploymentSnapshot Snapshot(string host, int queueCount) => (host, queueCount) switch
     {
-        Functions => infra.Functions.Single(AppSettingsType)["properties"]!.AsObject()
+        (Functions, 1) => infra.Functions,
+        (Functions, CompiledInfraFixture.ScaledQueueCount) => infra.FunctionsScaled,
+        (ContainerApp, 1) => infra.ContainerApp,
+        (ContainerApp, CompiledInfraFixture.ScaledQueueCount) => infra.ContainerAppScaled,
+        _ => throw new ArgumentOutOfRangeException(nameof(host), $"{host} with {queueCount} queues", "The fixture has no such snapshot."),
+    };
+
+    /// <summary>The settings one host receives, by name: the Function App's app settings or the container's env.</summary>
+    private Dictionary<string, JsonNode?> Settings(string host, int queueCount = 1) => host switch
+    {
+        Functions => Snapshot(host, queueCount).Single(AppSettingsType)["properties"]!.AsObject()
             .ToDictionary(setting => setting.Key, setting => setting.Value, StringComparer.Ordinal),
-        ContainerApp => ContainerEnvironment()
+        ContainerApp => ContainerEnvironment(Snapshot(host, queueCount))
             .ToDictionary(e => (string)e["name"]!, e => e["value"] ?? e["secretRef"], StringComparer.Ordinal),
         _ => throw new ArgumentOutOfRangeException(nameof(host), host, null),
     };
 
-    private List<JsonNode> ContainerEnvironment() =>
-        [.. ContainerAppResource()["properties"]!["template"]!["containers"]!.AsArray().SelectMany(c => c!["env"]!.AsArray()).Select(e => e!)];
+    private List<JsonNode> ContainerEnvironment() => ContainerEnvironment(infra.ContainerApp);
 
-    private JsonObject ContainerAppResource() => infra.ContainerApp.Single(ContainerAppType);
+    private static List<JsonNode> ContainerEnvironment(DeploymentSnapshot snapshot) =>
+        [.. ContainerAppResource(snapshot)["properties"]!["template"]!["containers"]!.AsArray().SelectMany(c => c!["env"]!.AsArray()).Select(e => e!)];
+
+    private JsonObject ContainerAppResource() => ContainerAppResource(infra.ContainerApp);
+
+    private static JsonObject ContainerAppResource(DeploymentSnapshot snapshot) => snapshot.Single(ContainerAppType);
 
     /// <summary>The queue names a deployment creates (the last segment of account/default/queue).</summary>
-    private IEnumerable<string> CreatedQueues() =>
-        infra.Functions.OfType(QueueType).Select(queue => Name(queue).Split('/')[^1]);
+    private static IEnumerable<string> CreatedQueues(DeploymentSnapshot snapshot) =>
+        snapshot.OfType(QueueType).Select(queue => Name(queue).Split('/')[^1]);
 
     private static string Name(JsonObject resource) => (string?)resource["name"] ?? string.Empty;
 }

@@ -109,8 +109,8 @@ resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
 var identityId = identity.id
 
 // One KEDA azure-queue rule per delivery queue (a rule watches one queue), authenticated with the app's identity
-// instead of a connection string. KEDA computes a replica count per rule and uses the largest, so a backlog on any
-// queue scales the app out. Queue 0's rule keeps the name one-queue deployments already have.
+// instead of a connection string. The app scales out as soon as any rule asks for more replicas (the largest count
+// wins), so a backlog on any one queue is enough. Queue 0's rule keeps the name one-queue deployments already have.
 var queueScaleRules = map(range(0, length(deliveryQueueNames)), index => {
   name: index == 0 ? 'deliveries-backlog' : 'deliveries-backlog-${index}'
   azureQueue: {

@@ -94,6 +94,18 @@ public class InfraConsistencyTests(CompiledInfraFixture infra) : IClassFixture<C
     }
 
     [Fact]
+    public void ParametersFile_TakesTheQueueCountFromAnAzdVariableDefaultingToOne()
+    {
+        using var parameters = JsonDocument.Parse(RepositoryFiles.Read("infra/main.parameters.json"));
+        var value = parameters.RootElement.GetProperty("parameters").GetProperty("deliveryQueueCount").GetProperty("value").GetString();
+
+        // azd substitutes the variable (or the default after '=') and converts the text to the int parameter's type.
+        var placeholder = Regex.Match(value ?? string.Empty, @"^\$\{WEBHOOKS_DELIVERY_QUEUE_COUNT=(\d+)\}$");
+        Assert.True(placeholder.Success, $"deliveryQueueCount is '{value}', not ${{WEBHOOKS_DELIVERY_QUEUE_COUNT=<n>}}.");
+        Assert.Equal((int?)infra.Template.Parameters["deliveryQueueCount"]?["defaultValue"], int.Parse(placeholder.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void FunctionsTriggerCount_IsTheFunctionsAppsWiredQueueCount()
     {
         // Textual by necessity (see FunctionsDeliveryTriggers): the one constant the literals above stand for.

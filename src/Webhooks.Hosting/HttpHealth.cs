@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Webhooks.Storage;
+using Azure.Storage.Queues;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.Hosting;
 
@@ -54,10 +55,10 @@ public static class HttpHealth
     {
         try
         {
-            var properties = await queue.GetPropertiesAsync(cancellationToken);
+            var properties = (await queue.GetPropertiesAsync(cancellationToken)).Value;
             return new QueueProbe(key, queue.Name, true, required, properties.ApproximateMessagesCount, null);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException)
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex) || ex is OperationCanceledException)
         {
             var error = ex is Azure.RequestFailedException { Status: 404 } ? "not created yet" : "unreachable";
             return new QueueProbe(key, queue.Name, ex is Azure.RequestFailedException { Status: 404 }, required, null, error);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Webhooks.Storage;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.Hosting;
 

@@ -98,13 +98,16 @@ public sealed class StorageConnection
             var endpoint = new ConfigurationBuilder().AddInMemoryCollection([new("serviceUri", ServiceUri(service).AbsoluteUri)]).Build();
             return _factory.CreateClient(clientType, endpoint, Credential(), options);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException && ex is not StorageSettingException)
+        catch (Exception ex) when (Unwrap(ex) is FormatException or ArgumentException or InvalidOperationException && ex is not StorageSettingException)
         {
             throw new StorageSettingException(
                 $"The storage setting '{_settingName}' is not a usable connection string for the {service} service ({ex.GetType().Name}); " +
                 "use a storage connection string (for example UseDevelopmentStorage=true) or identity-based keys.", ex);
         }
     }
+
+    // The component factory calls the client's constructor by reflection.
+    private static Exception Unwrap(Exception ex) => ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
 
     private TokenCredential Credential() => _factory.CreateTokenCredential(_identity!);
 

@@ -38,11 +38,15 @@ public static class StorageFailures
         _ => exception.GetType().Name,
     };
 
-    /// <summary>True when the service answered every try (so nothing was written), false when the outcome is unknown (a timeout).</summary>
-    public static bool IsDefiniteRefusal(Exception exception) => exception switch
+    /// <summary>
+    /// True when the service answered every try (so nothing was written), false when the outcome is unknown (a
+    /// timeout). With <paramref name="transientCounts"/> false, only refusals that would not change on a retry
+    /// count (4xx other than 408 and 429): the service turned down this request, it is not merely busy or down.
+    /// </summary>
+    public static bool IsDefiniteRefusal(Exception exception, bool transientCounts = true) => exception switch
     {
-        RequestFailedException { Status: > 0 } => true,
-        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsDefiniteRefusal),
+        RequestFailedException { Status: > 0 } failed => transientCounts || failed.Status is >= 400 and < 500 and not 408 and not 429,
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(inner => IsDefiniteRefusal(inner, transientCounts)),
         _ => false,
     };
 }

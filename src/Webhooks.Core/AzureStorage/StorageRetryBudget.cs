@@ -32,7 +32,7 @@ public static class StorageRetryBudget
     {
         for (var tries = MaxTries; tries > 1; tries--)
         {
-            var perTry = (budget - (MaxPause * (tries - 1))) / tries;
+            var perTry = TimeSpan.FromMilliseconds(Math.Floor(((budget - (MaxPause * (tries - 1))) / tries).TotalMilliseconds));
             if (perTry >= MinNetworkTimeout)
             {
                 return (tries, perTry);

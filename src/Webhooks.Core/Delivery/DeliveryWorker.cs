@@ -195,8 +195,10 @@ public sealed class DeliveryWorker : BackgroundService
 
     private async Task HandleUnexpectedFailureAsync(QueueClient queue, QueueMessage message, Exception exception)
     {
-        // Storage being down is not the message's fault: it reappears after its visibility timeout, which is the back-off.
-        if (StorageFailures.IsStorageFailure(exception) || message.DequeueCount < MaxDequeueCount)
+        // Storage being down (no answer, or a transient one) is not the message's fault: it reappears after its
+        // visibility timeout, which is the back-off. A refusal of this message (4xx) counts like any other failure.
+        var storageDown = StorageFailures.IsStorageFailure(exception) && !StorageFailures.IsDefiniteRefusal(exception, transientCounts: false);
+        if (storageDown || message.DequeueCount < MaxDequeueCount)
         {
             _logger.LogError(exception, "Processing message {MessageId} from {Queue} failed unexpectedly (received {DequeueCount} times, poisoned at {Max}); it becomes visible again after its visibility timeout.", message.MessageId, queue.Name, message.DequeueCount, MaxDequeueCount);
             return;

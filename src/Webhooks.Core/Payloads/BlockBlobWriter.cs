@@ -105,7 +105,7 @@ public sealed class BlockBlobWriter : IAsyncDisposable
         BlobContentInfo info;
         if (_blockIds.Count == 0)
         {
-            using var content = new MemoryStream(_buffer ?? [], 0, _buffered, writable: false);
+            using var content = new MemoryStream(_buffer ?? [], 0, _buffered, writable: false, publiclyVisible: true);
             var options = new BlobUploadOptions { HttpHeaders = headers, Metadata = metadata, Conditions = conditions };
             info = (await _blob.UploadAsync(content, options, cancellationToken).ConfigureAwait(false)).Value;
         }
@@ -164,7 +164,7 @@ public sealed class BlockBlobWriter : IAsyncDisposable
     private async Task StageBufferAsync(CancellationToken cancellationToken)
     {
         var id = BlockId(_blockIds.Count);
-        using (var block = new MemoryStream(_buffer!, 0, _buffered, writable: false))
+        using (var block = new MemoryStream(_buffer!, 0, _buffered, writable: false, publiclyVisible: true))
         {
             await _blob.StageBlockAsync(id, block, options: null, cancellationToken).ConfigureAwait(false);
         }

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Webhooks.Configuration;
-using Webhooks.Storage;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.Core.Tests.Infrastructure;
 
@@ -84,18 +84,13 @@ public partial class InfraConsistencyTests
     [Fact]
     public void StorageSettings_UseTheConnectionNameTheCodeReads()
     {
-        var settingName = typeof(QueueServiceClient)
-            .GetMethod(nameof(QueueServiceClient.FromConfiguration))!
-            .GetParameters()
-            .Single(p => p.Name == "settingName")
-            .DefaultValue;
-        Assert.Equal("AzureWebJobsStorage", settingName);
+        Assert.Equal("AzureWebJobsStorage", StorageConnection.SettingName);
 
         var suffixes = AllBicepFiles.Value
             .SelectMany(file => StorageSettingPattern().Matches(file.Text).Select(m => m.Groups[1].Value))
             .ToHashSet(StringComparer.Ordinal);
 
-        // What QueueServiceClient.FromConfiguration and the Functions host understand for an identity-based connection.
+        // What StorageConnection and the Functions host understand for an identity-based connection.
         string[] understood = ["credential", "clientId", "accountName", "queueServiceUri", "blobServiceUri", "tableServiceUri"];
         Assert.Subset(understood.ToHashSet(StringComparer.Ordinal), suffixes);
         Assert.Contains("credential", suffixes);

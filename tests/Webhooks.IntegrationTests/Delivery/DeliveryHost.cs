@@ -7,7 +7,10 @@ using Microsoft.Extensions.Logging;
 using Webhooks.Configuration;
 using Webhooks.Delivery;
 using Webhooks.Envelopes;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
 using Xunit.Abstractions;
@@ -91,22 +94,22 @@ internal sealed class DeliveryHost : IAsyncDisposable
     public Task EnqueueAsync(DeliveryEnvelope envelope) =>
         Queues.Deliveries.SendMessageAsync(EnvelopeSerializer.Serialize(envelope), null, Timeout.InfiniteTimeSpan);
 
-    public async Task<int> CountAsync(QueueClient queue) => (await queue.GetPropertiesAsync()).ApproximateMessagesCount;
+    public async Task<int> CountAsync(QueueClient queue) => ((await queue.GetPropertiesAsync()).Value).ApproximateMessagesCount;
 
     public async Task<IReadOnlyList<DeadLetterRecord>> WaitForDeadLettersAsync(int count, TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (true)
         {
-            var peeked = await Queues.DeadLetter.PeekMessagesAsync(QueueClient.MaxMessagesPerCall);
-            if (peeked.Count >= count)
+            var peeked = (await Queues.DeadLetter.PeekMessagesAsync(StorageNames.MaxMessagesPerCall)).Value;
+            if (peeked.Length >= count)
             {
                 return peeked.Select(m => JsonSerializer.Deserialize(m.Body.ToMemory().Span, WebhooksJsonContext.Default.DeadLetterRecord)!).ToList();
             }
 
             if (DateTimeOffset.UtcNow > deadline)
             {
-                throw new TimeoutException($"{peeked.Count} dead letters after {timeout}, expected {count}.");
+                throw new TimeoutException($"{peeked.Length} dead letters after {timeout}, expected {count}.");
             }
 
             await Task.Delay(100);

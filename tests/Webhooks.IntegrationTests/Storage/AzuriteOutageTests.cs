@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using Azure;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
 
@@ -30,7 +33,7 @@ public sealed class AzuriteOutageTests(AzuriteFixture azurite) : IClassFixture<A
             await azurite.StartAsync();
         }
 
-        var afterRestart = await queue.PeekMessagesAsync(32);
+        var afterRestart = (await queue.PeekMessagesAsync(32)).Value;
 
         Assert.Equal(0, error.Status);
         Assert.NotNull(error.InnerException);

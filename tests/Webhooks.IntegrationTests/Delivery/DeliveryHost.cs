@@ -33,7 +33,10 @@ internal sealed class DeliveryHost : IAsyncDisposable
         Queues = services.GetRequiredService<WebhookQueues>();
         Processor = services.GetRequiredService<DeliveryProcessor>();
         Pauses = services.GetRequiredService<TargetPauseRegistry>();
+        Payloads = services.GetRequiredService<Webhooks.Payloads.PayloadStore>();
     }
+
+    public Webhooks.Payloads.PayloadStore Payloads { get; }
 
     public WebhookQueues Queues { get; }
 
@@ -125,6 +128,21 @@ internal sealed class DeliveryHost : IAsyncDisposable
             if (DateTimeOffset.UtcNow > deadline)
             {
                 throw new TimeoutException($"{queue.Name} still holds {await CountAsync(queue)} messages after {timeout}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until the queue holds at least <paramref name="count"/> messages.</summary>
+    public async Task WaitUntilCountAsync(QueueClient queue, int count, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (await CountAsync(queue) < count)
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{queue.Name} holds {await CountAsync(queue)} messages after {timeout}, expected {count}.");
             }
 
             await Task.Delay(100);

@@ -82,7 +82,8 @@ public sealed class DeliveryProcessor
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(message);
-        var verdict = await DecideAsync(message.Body.ToMemory(), () => message.Body.ToString(), queue.Name, cancellationToken).ConfigureAwait(false);
+        // The raw text is the message as the queue holds it: base64 of the body (the client's encoding).
+        var verdict = await DecideAsync(message.Body.ToMemory(), () => Convert.ToBase64String(message.Body.ToMemory().Span), queue.Name, cancellationToken).ConfigureAwait(false);
         using var scope = BeginScope(verdict.Outcome, queue.Name);
         Record(verdict.Outcome);
 

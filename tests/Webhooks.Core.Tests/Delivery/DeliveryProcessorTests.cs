@@ -175,7 +175,7 @@ public class DeliveryProcessorTests
         Assert.Equal(DeadLetterReasons.MalformedMessage, outcome.Reason);
         Assert.Equal(["deadletter.send visibility: ttl:-00:00:01", "deliveries.delete m1 pop1"], _calls);
         var record = DeadLetter(Assert.Single(_sent));
-        Assert.Equal(text, record.RawMessage);
+        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes(text)), record.RawMessage);
         Assert.Null(record.Envelope);
         Assert.NotNull(record.Detail);
         Assert.Empty(_target.Requests);

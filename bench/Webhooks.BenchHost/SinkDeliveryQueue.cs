@@ -1,6 +1,6 @@
 using Webhooks.Envelopes;
 using Webhooks.Queuing;
-using Webhooks.Storage;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.BenchHost;
 
@@ -10,7 +10,7 @@ internal sealed class SinkDeliveryQueue : IDeliveryQueue
     private long _count;
 
     /// <summary>The same limit as the storage queue, so the same 413 checks run.</summary>
-    public int MaxEnvelopeBytes => QueueClient.MaxMessageBytes / 4 * 3;
+    public int MaxEnvelopeBytes => StorageNames.MaxMessagePayloadBytes;
 
     /// <summary>Envelopes accepted so far.</summary>
     public long Count => Interlocked.Read(ref _count);

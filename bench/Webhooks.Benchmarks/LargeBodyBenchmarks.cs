@@ -7,7 +7,9 @@ using Webhooks.Configuration;
 using Webhooks.Delivery;
 using Webhooks.Envelopes;
 using Webhooks.Intake;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Core.Pipeline;
+using Webhooks.AzureStorage;
 using Webhooks.Testing;
 using Webhooks.Verification;
 
@@ -55,9 +57,9 @@ public class LargeBodyBenchmarks
             Now,
             services =>
             {
-                services.AddSingleton(BlobServiceClient.FromConnectionString(
-                    StorageConnectionString,
-                    new BlobClientOptions { HttpClient = new HttpClient(new BlobServiceStub(BodyBytes, _traffic)), TimeProvider = new FixedTimeProvider(Now) }));
+                var blobOptions = WebhookStorage.BlobOptions(TimeSpan.FromSeconds(30));
+                blobOptions.Transport = new HttpClientTransport(new HttpClient(new BlobServiceStub(BodyBytes, _traffic)));
+                services.AddSingleton(new BlobServiceClient(StorageConnectionString, blobOptions));
                 services.AddHttpClient(TargetClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new DrainingTarget(_traffic));
             });
         _intake = _services.GetRequiredService<WebhookIntake>();
@@ -74,7 +76,7 @@ public class LargeBodyBenchmarks
             Source = "shop",
             ReceivedAt = Now,
             ContentType = "application/json",
-            BodyRef = new BodyReference("webhooks-payloads", "payloads/shop/large", BodyBytes),
+            BodyRef = new BodyReference("webhooks-payloads", "payloads/shop/0192a1b2c3d4e5f60718293a4b5c6d7e", BodyBytes),
         };
 
         var accepted = Accept().GetAwaiter().GetResult();

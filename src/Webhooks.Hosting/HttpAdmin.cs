@@ -11,7 +11,7 @@ using Webhooks.DeadLetters;
 using Webhooks.Delivery;
 using Webhooks.Intake;
 using Webhooks.Problems;
-using Webhooks.Storage;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.Hosting;
 
@@ -55,9 +55,9 @@ public static class HttpAdmin
         {
             return; // The caller went away; a scan in progress has released what it held.
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, httpContext.RequestAborted))
         {
-            Logger(services).LogWarning("Admin request could not reach Storage: {Status} {ErrorCode} (trace {TraceId})", ex.Status, ex.ErrorCode, traceId);
+            Logger(services).LogWarning("Admin request could not reach Storage: {Error} (trace {TraceId})", StorageFailures.Describe(ex), traceId);
             response = Problem(httpContext, new Problem(503, ErrorCodes.QueueUnavailable, "The storage queues cannot be reached right now; try again shortly.").WithHeader("Retry-After", "10"), traceId);
         }
         catch (Exception ex)

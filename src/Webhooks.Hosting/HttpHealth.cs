@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Azure.Storage.Queues;
+using Webhooks.AzureStorage;
 using Webhooks.Problems;
-using Webhooks.Storage;
 
 namespace Webhooks.Hosting;
 
@@ -63,10 +64,10 @@ public static class HttpHealth
     {
         try
         {
-            var properties = await queue.GetPropertiesAsync(cancellationToken);
+            var properties = (await queue.GetPropertiesAsync(cancellationToken)).Value;
             return new QueueProbe(key, queue.Name, true, required, properties.ApproximateMessagesCount, null);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException)
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex) || ex is OperationCanceledException)
         {
             var error = ex is Azure.RequestFailedException { Status: 404 } ? "not created yet" : "unreachable";
             return new QueueProbe(key, queue.Name, ex is Azure.RequestFailedException { Status: 404 }, required, null, error);

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Webhooks.Storage;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.Hosting;
 
 /// <summary>
 /// Creates the app's queues at start, in the background and with retries, so the host starts (and answers 503
-/// with <c>Retry-After</c>) even while storage is unreachable.
+/// with <c>Retry-After</c>) even while storage is unreachable. Every failure shape of the SDK (a refused
+/// connection, retries exhausted, its own network timeout, which is an <see cref="OperationCanceledException"/>) is
+/// retried here: letting one escape would stop the host.
 /// </summary>
 internal sealed partial class QueueInitializer(WebhookQueues queues, TimeProvider timeProvider, ILogger<QueueInitializer> logger) : BackgroundService
 {
@@ -21,7 +23,7 @@ internal sealed partial class QueueInitializer(WebhookQueues queues, TimeProvide
                 LogReady(queues.Deliveries.Name, queues.DeadLetter.Name);
                 return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, stoppingToken))
             {
                 LogUnavailable(ex, delay);
                 await Task.Delay(delay, timeProvider, stoppingToken);

@@ -10,7 +10,7 @@ using Webhooks.Diagnostics;
 using Webhooks.Intake;
 using Webhooks.Intake.Handshakes;
 using Webhooks.Queuing;
-using Webhooks.Storage;
+using Webhooks.AzureStorage;
 using Webhooks.Verification;
 
 namespace Webhooks.Hosting;

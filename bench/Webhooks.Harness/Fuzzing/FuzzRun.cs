@@ -26,7 +26,7 @@ public static class FuzzRun
         var report = await RunAgainstAsync(host, options, log, cancellationToken);
 
         // Every 202 (and nothing else) must have put exactly one message on the deliveries queue.
-        var queued = (await azurite.CreateQueueServiceClient().GetQueueClient("webhooks-deliveries").GetPropertiesAsync(cancellationToken)).ApproximateMessagesCount;
+        var queued = (await azurite.CreateQueueServiceClient().GetQueueClient("webhooks-deliveries").GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount;
         report = report.WithQueued(queued);
         if (options.ShowHostLog)
         {

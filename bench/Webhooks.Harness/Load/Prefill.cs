@@ -1,5 +1,8 @@
 using Webhooks.Envelopes;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.Harness.Load;
 
@@ -21,7 +24,7 @@ public static class Prefill
     public static async Task PutAsync(QueueClient queue, string source, string idPrefix, int count, int bodyBytes, int concurrency, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        await queue.CreateIfNotExistsAsync(cancellationToken);
+        await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         await Parallel.ForEachAsync(
             Enumerable.Range(0, count),
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
@@ -32,7 +35,7 @@ public static class Prefill
                 {
                     try
                     {
-                        await queue.SendMessageAsync(message, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: ct);
+                        await queue.SendMessageAsync(new BinaryData(message), timeToLive: StorageNames.NeverExpires, cancellationToken: ct);
                         return;
                     }
                     catch (Azure.RequestFailedException) when (attempt < 5)

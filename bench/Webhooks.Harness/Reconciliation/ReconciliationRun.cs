@@ -4,7 +4,10 @@ using System.Text.Json;
 using Webhooks.Harness.Hosts;
 using Webhooks.Harness.Load;
 using Webhooks.Harness.Targets;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing.Azurite;
 
 namespace Webhooks.Harness.Reconciliation;
@@ -67,7 +70,7 @@ public static class ReconciliationRun
             var service = azurite.CreateQueueServiceClient();
             var deadLetters = await ReadIdsAsync(service.GetQueueClient(options.DeadLetterQueue), isDeadLetter: true, cancellationToken);
             var poisoned = await ReadIdsAsync(service.GetQueueClient(options.DeliveriesQueue + WebhookQueues.PoisonSuffix), isDeadLetter: false, cancellationToken);
-            var remaining = (await service.GetQueueClient(options.DeliveriesQueue).GetPropertiesAsync(cancellationToken)).ApproximateMessagesCount;
+            var remaining = ((await service.GetQueueClient(options.DeliveriesQueue).GetPropertiesAsync(cancellationToken)).Value).ApproximateMessagesCount;
             Note($"drained: {deadLetters.Count} dead letters, {poisoned.Count} poisoned, {remaining} still queued");
 
             return ReconciliationReport.Create(
@@ -186,7 +189,7 @@ public static class ReconciliationRun
             int count;
             try
             {
-                count = (await deliveries.GetPropertiesAsync(cancellationToken)).ApproximateMessagesCount;
+                count = ((await deliveries.GetPropertiesAsync(cancellationToken)).Value).ApproximateMessagesCount;
             }
             catch (Azure.RequestFailedException)
             {
@@ -217,8 +220,8 @@ public static class ReconciliationRun
         {
             while (true)
             {
-                var messages = await queue.ReceiveMessagesAsync(QueueClient.MaxMessagesPerCall, TimeSpan.FromMinutes(10), cancellationToken);
-                if (messages.Count == 0)
+                var messages = (await queue.ReceiveMessagesAsync(StorageNames.MaxMessagesPerCall, TimeSpan.FromMinutes(10), cancellationToken)).Value;
+                if (messages.Length == 0)
                 {
                     return found;
                 }

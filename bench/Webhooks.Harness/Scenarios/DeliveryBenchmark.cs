@@ -3,7 +3,10 @@ using Webhooks.Harness.Hosts;
 using Webhooks.Harness.Load;
 using Webhooks.Harness.Measuring;
 using Webhooks.Harness.Targets;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing.Azurite;
 
 namespace Webhooks.Harness.Scenarios;
@@ -64,13 +67,13 @@ public static class DeliveryBenchmark
                 free++;
             }
 
-            var messages = await queue.ReceiveMessagesAsync(free, TimeSpan.FromMinutes(5), cancellationToken);
-            if (messages.Count < free)
+            var messages = (await queue.ReceiveMessagesAsync(free, TimeSpan.FromMinutes(5), cancellationToken)).Value;
+            if (messages.Length < free)
             {
-                slots.Release(free - messages.Count);
+                slots.Release(free - messages.Length);
             }
 
-            if (messages.Count == 0)
+            if (messages.Length == 0)
             {
                 emptyPolls = Interlocked.Read(ref deleted) >= options.Messages ? emptyPolls + 1 : 0;
                 await Task.Delay(50, cancellationToken);
@@ -129,7 +132,7 @@ public static class DeliveryBenchmark
         // Done when the target has answered every message and the queue is empty (every message deleted).
         while (clock.Elapsed < options.Timeout)
         {
-            if (target.Successes - successesBefore >= options.Messages && (await queue.GetPropertiesAsync(cancellationToken)).ApproximateMessagesCount == 0)
+            if (target.Successes - successesBefore >= options.Messages && ((await queue.GetPropertiesAsync(cancellationToken)).Value).ApproximateMessagesCount == 0)
             {
                 break;
             }

@@ -6,7 +6,11 @@ using Webhooks.Envelopes;
 using Webhooks.Harness.Hosts;
 using Webhooks.Harness.Load;
 using Webhooks.Harness.Measuring;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing.Azurite;
 
 namespace Webhooks.Harness.Scenarios;
@@ -18,10 +22,10 @@ namespace Webhooks.Harness.Scenarios;
 /// </summary>
 public static class IntakeBenchmark
 {
-    private const string RawPut = "raw put (QueueClient → Azurite)";
+    private const string RawPut = "raw put (SDK QueueClient → Azurite)";
     private const string Intake = "intake (server → Azurite)";
     private const string IntakeNoDedup = "intake, dedup off (server → Azurite)";
-    private const string RawDedupPut = "raw claim + put + confirm (→ Azurite)";
+    private const string RawDedupPut = "raw claim + put + confirm (SDK → Azurite)";
     private const string Sink = "intake, in-process sink";
     private const string Bare = "bare Kestrel 202";
 
@@ -55,9 +59,9 @@ public static class IntakeBenchmark
         var rawQueue = service.GetQueueClient("bench-rawput");
         var deliveries = service.GetQueueClient("webhooks-deliveries");
         var deliveriesNoDedup = service.GetQueueClient("webhooks-deliveries-nodedup");
-        await rawQueue.CreateIfNotExistsAsync(cancellationToken);
-        await deliveries.CreateIfNotExistsAsync(cancellationToken);
-        await deliveriesNoDedup.CreateIfNotExistsAsync(cancellationToken);
+        await rawQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await deliveries.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await deliveriesNoDedup.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
         // The raw loop puts what intake puts: a serialized envelope around a body of the same size.
         var rawBody = SamplePayloads.Json(options.BodyBytes, "msg_raw");
@@ -73,8 +77,8 @@ public static class IntakeBenchmark
 
         // The storage work of one deduplicated delivery, without intake: claim the id (blob upload, If-None-Match: *),
         // put the message, confirm the claim (blob upload, If-Match), with our clients, as intake does.
-        var dedupContainer = BlobServiceClient.FromConnectionString(azurite.ConnectionString).GetBlobContainerClient("bench-rawdedup");
-        await dedupContainer.CreateIfNotExistsAsync(cancellationToken);
+        var dedupContainer = azurite.CreateBlobServiceClient().GetBlobContainerClient("bench-rawdedup");
+        await dedupContainer.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var record = DedupRecord.Pending("bench", "msg_raw", SHA256.HashData(rawBody), DateTimeOffset.UtcNow);
         var claim = DedupRecordJson(record);
         var confirm = DedupRecordJson(record.AsQueued());
@@ -146,9 +150,9 @@ public static class IntakeBenchmark
                 try
                 {
                     var blob = container.GetBlobClient($"{prefix}/{Interlocked.Increment(ref sent)}.json");
-                    var claimed = await blob.UploadAsync(claim, new BlobUploadOptions { ContentType = "application/json", Conditions = BlobRequestConditions.IfNotExists }, ct);
-                    await queue.SendMessageAsync(message, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: ct);
-                    await blob.UploadAsync(confirm, new BlobUploadOptions { ContentType = "application/json", Conditions = BlobRequestConditions.IfMatches(claimed.ETag) }, ct);
+                    var claimed = (await blob.UploadAsync(new BinaryData(claim), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" }, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct)).Value;
+                    await queue.SendMessageAsync(new BinaryData(message), timeToLive: StorageNames.NeverExpires, cancellationToken: ct);
+                    await blob.UploadAsync(new BinaryData(confirm), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" }, Conditions = new BlobRequestConditions { IfMatch = claimed.ETag } }, ct);
                     return 201;
                 }
                 catch (RequestFailedException ex)
@@ -170,7 +174,7 @@ public static class IntakeBenchmark
     {
         try
         {
-            await queue.SendMessageAsync(message, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken);
+            await queue.SendMessageAsync(new BinaryData(message), timeToLive: StorageNames.NeverExpires, cancellationToken: cancellationToken);
             return 201;
         }
         catch (RequestFailedException ex)

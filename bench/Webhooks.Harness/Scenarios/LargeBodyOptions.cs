@@ -1,4 +1,7 @@
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.Harness.Scenarios;
 
@@ -49,7 +52,7 @@ public sealed record LargeBodyOptions(int Count = 24, int Concurrency = 4, int B
 
         // Only a body larger than a queue message takes the claim-check path this run is about (the host holds
         // up to 48 KiB of envelope inline); anything at or below 64 KiB could still travel in the message.
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BodyBytes, QueueClient.MaxMessageBytes, nameof(BodyBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BodyBytes, StorageNames.MaxMessageBytes, nameof(BodyBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(BlockBytes, 64 * 1024, nameof(BlockBytes));
     }
 }

@@ -24,6 +24,12 @@ internal static class CommandRunner
                 : $"error: Storage answered {ex.Status} {ex.ErrorCode}: {ex.Message}");
             return ExitCodes.Failure;
         }
+        catch (AggregateException ex) when (Webhooks.AzureStorage.StorageFailures.IsStorageFailure(ex))
+        {
+            // The SDK's retries ran out: the last try says why.
+            await context.Error.WriteLineAsync($"error: cannot reach Storage ({Webhooks.AzureStorage.StorageFailures.Describe(ex)}) after retrying.");
+            return ExitCodes.Failure;
+        }
         catch (AuthenticationFailedException ex)
         {
             await context.Error.WriteLineAsync($"error: signing in to Azure failed (az login, or set AZURE_* variables): {ex.Message}");

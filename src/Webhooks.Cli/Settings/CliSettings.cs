@@ -1,11 +1,10 @@
 using System.CommandLine;
-using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Webhooks.Configuration;
 using Microsoft.Extensions.Options;
 using Webhooks.DeadLetters;
 using Webhooks.Payloads;
-using Webhooks.Storage;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.Cli.Settings;
 
@@ -78,35 +77,37 @@ internal sealed class CliSettings
     }
 
     /// <summary>
-    /// The storage client: <c>--connection-string</c>, else <c>--account</c> with Entra ID, else
-    /// <c>AzureWebJobsStorage</c> (connection string or identity-based keys), else Azurite.
+    /// The storage account, resolved exactly as the app resolves it (<see cref="StorageConnection"/>), from
+    /// <c>AzureWebJobsStorage</c> with the command line on top: <c>--connection-string</c> is its value,
+    /// <c>--account</c> its identity-based <c>__accountName</c> (Entra ID through DefaultAzureCredential); absent, Azurite.
     /// </summary>
-    public QueueServiceClient CreateQueueServiceClient()
+    public WebhookStorage CreateStorage()
     {
-        var options = new QueueClientOptions { TimeProvider = _context.Time };
+        var storage = new Dictionary<string, string?>();
+        if (_parseResult.GetValue(_options.ConnectionString) is { Length: > 0 } connectionString)
+        {
+            storage[StorageConnection.SettingName] = connectionString;
+        }
+        else if (_parseResult.GetValue(_options.Account) is { Length: > 0 } account)
+        {
+            if (!StorageNames.IsValidAccountName(account))
+            {
+                throw new CliUsageException($"'{account}' is not a storage account name (3-24 lowercase letters and digits).");
+            }
+
+            storage[StorageConnection.SettingName + ":accountName"] = account;
+        }
+
+        // The command line replaces the setting rather than merging with its keys.
+        var configuration = storage.Count == 0
+            ? Configuration
+            : new ConfigurationBuilder().AddInMemoryCollection(storage).Build();
         try
         {
-            if (_parseResult.GetValue(_options.ConnectionString) is { Length: > 0 } connectionString)
-            {
-                return QueueServiceClient.FromConnectionString(connectionString, options);
-            }
-
-            if (_parseResult.GetValue(_options.Account) is { Length: > 0 } account)
-            {
-                if (!Storage.QueueNames.IsValidAccountName(account))
-                {
-                    throw new CliUsageException($"'{account}' is not a storage account name (3-24 lowercase letters and digits).");
-                }
-
-                return new QueueServiceClient(new Uri($"https://{account}.queue.core.windows.net/"), StorageCredential.Token(new DefaultAzureCredential()), options);
-            }
-
-            var section = Configuration.GetSection(StorageServiceCollectionExtensions.StorageSettingName);
-            return !string.IsNullOrWhiteSpace(section.Value) || section.GetChildren().Any()
-                ? QueueServiceClient.FromConfiguration(Configuration, StorageServiceCollectionExtensions.StorageSettingName, options)
-                : QueueServiceClient.FromConnectionString(StorageServiceCollectionExtensions.DefaultConnectionString, options);
+            var connection = StorageConnection.Resolve(configuration, StorageConnection.StandaloneFactory());
+            return new WebhookStorage(connection, Webhooks, _context.Time);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        catch (StorageSettingException ex)
         {
             throw new CliUsageException($"The storage settings are not usable: {ex.Message}", ex);
         }
@@ -128,46 +129,13 @@ internal sealed class CliSettings
 
         foreach (var name in new[] { names.DeliveryQueueName(names.Count - 1), names.DeadLetter })
         {
-            if (!Storage.QueueNames.IsValid(name))
+            if (!StorageNames.IsValidQueueName(name))
             {
                 throw new CliUsageException($"'{name}' is not a valid queue name: use 3-63 lowercase letters, digits and single hyphens.");
             }
         }
 
-        return DeadLetterStore.Create(CreateQueueServiceClient(), names, _context.Time, payloads: CreatePayloadStore(webhooks));
-    }
-
-    /// <summary>
-    /// The claim-check payload store on the same account as the queues; null when the settings name no blob
-    /// endpoint (a queue-only connection string): the commands still work, purge just leaves stored bodies alone.
-    /// </summary>
-    private PayloadStore? CreatePayloadStore(WebhooksOptions webhooks)
-    {
-        var options = new BlobClientOptions { TimeProvider = _context.Time };
-        try
-        {
-            BlobServiceClient blobs;
-            if (_parseResult.GetValue(_options.ConnectionString) is { Length: > 0 } connectionString)
-            {
-                blobs = BlobServiceClient.FromConnectionString(connectionString, options);
-            }
-            else if (_parseResult.GetValue(_options.Account) is { Length: > 0 } account)
-            {
-                blobs = new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net/"), StorageCredential.Token(new DefaultAzureCredential()), options);
-            }
-            else
-            {
-                var section = Configuration.GetSection(StorageServiceCollectionExtensions.StorageSettingName);
-                blobs = !string.IsNullOrWhiteSpace(section.Value) || section.GetChildren().Any()
-                    ? BlobServiceClient.FromConfiguration(Configuration, StorageServiceCollectionExtensions.StorageSettingName, options)
-                    : BlobServiceClient.FromConnectionString(StorageServiceCollectionExtensions.DefaultConnectionString, options);
-            }
-
-            return new PayloadStore(blobs, Options.Create(webhooks));
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
-        {
-            return null;
-        }
+        var storage = CreateStorage();
+        return DeadLetterStore.Create(storage.Queues, names, _context.Time, payloads: new PayloadStore(storage.Blobs, Options.Create(webhooks)));
     }
 }

@@ -106,12 +106,12 @@ public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = nul
         {
             yield return $"Webhooks:Queues:Count must be between 1 and {QueueNamesOptions.MaxCount}.";
         }
-        else if (!Storage.QueueNames.IsValid(queues.DeliveryQueueName(queues.Count - 1) + Storage.WebhookQueues.PoisonSuffix))
+        else if (!AzureStorage.StorageNames.IsValidQueueName(queues.DeliveryQueueName(queues.Count - 1) + AzureStorage.StorageNames.PoisonSuffix))
         {
             yield return "Webhooks:Queues:Deliveries is too long for its numbered and -poison queues (63 characters at most).";
         }
 
-        if (!Storage.BlobNames.IsValidContainerName(queues.Payloads))
+        if (!AzureStorage.StorageNames.IsValidContainerName(queues.Payloads))
         {
             yield return "Webhooks:Queues:Payloads must be a valid blob container name (3-63 lowercase letters, digits and single hyphens).";
         }
@@ -132,9 +132,9 @@ public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = nul
             yield return "Webhooks:Intake:MaxConcurrentLargeBodies must be between 1 and 1024.";
         }
 
-        if (intake.PayloadBlockBytes is < 64 * 1024 or > Storage.BlobUploadOptions.MaxBlockSize)
+        if (intake.PayloadBlockBytes is < 64 * 1024 or > AzureStorage.StorageNames.MaxBlockBytes)
         {
-            yield return $"Webhooks:Intake:PayloadBlockBytes must be between 65536 and {Storage.BlobUploadOptions.MaxBlockSize}.";
+            yield return $"Webhooks:Intake:PayloadBlockBytes must be between 65536 and {AzureStorage.StorageNames.MaxBlockBytes}.";
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Webhooks.Envelopes;
-using Webhooks.Storage;
+using Azure.Storage.Queues.Models;
 
 namespace Webhooks.DeadLetters;
 
@@ -29,7 +29,7 @@ internal static class DeadLetterReader
             {
                 Reason = DeadLetterReasons.MalformedMessage,
                 DeadLetteredAt = message.InsertedOn ?? now,
-                RawMessage = message.MessageText,
+                RawMessage = message.Body.ToString(),
                 OriginQueue = queueName,
             };
             return Build(message, queueName, raw, poisoned: false, readable: false);
@@ -47,7 +47,13 @@ internal static class DeadLetterReader
         }
         catch (EnvelopeFormatException)
         {
-            // Shown as raw text below.
+            // Shown as raw text below, unless it is the record we write for a message that was not base64.
+        }
+
+        if (envelope is null && ReadRecord(message) is { Reason: DeadLetterReasons.MalformedMessage } malformed)
+        {
+            malformed.OriginQueue ??= deliveriesQueueName;
+            return Build(message, queueName, malformed, poisoned: true, readable: false);
         }
 
         var record = new DeadLetterRecord
@@ -59,6 +65,18 @@ internal static class DeadLetterReader
             OriginQueue = deliveriesQueueName,
         };
         return Build(message, queueName, record, poisoned: true, readable: envelope is not null);
+    }
+
+    private static DeadLetterRecord? ReadRecord(QueueMessage message)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(message.Body.ToMemory().Span, WebhooksJsonContext.Default.DeadLetterRecord);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static DeadLetterEntry Build(QueueMessage message, string queueName, DeadLetterRecord record, bool poisoned, bool readable)

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Webhooks.Payloads;
-using Webhooks.Storage;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.DeadLetters;
 

@@ -3,7 +3,9 @@ using Azure;
 using Webhooks.Configuration;
 using Webhooks.Envelopes;
 using Webhooks.Payloads;
-using Webhooks.Storage;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.DeadLetters;
 
@@ -208,9 +210,9 @@ public sealed class DeadLetterStore
                 await scan.Queue.DeleteMessageAsync(entry.MessageId, scan.PopReceiptOf(entry.MessageId), cancellationToken).ConfigureAwait(false);
                 deleted = true;
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
             {
-                failures.Add(Item(entry, ReplayOutcomes.Failed, $"Delete failed ({ex.Status} {ex.ErrorCode}): another reader may have taken it."));
+                failures.Add(Item(entry, ReplayOutcomes.Failed, $"Delete failed ({StorageFailures.Describe(ex)}): another reader may have taken it."));
             }
 
             scan.Forget(entry.MessageId);
@@ -273,9 +275,9 @@ public sealed class DeadLetterStore
         {
             return (await payloads.DeleteAsync(body, CancellationToken.None).ConfigureAwait(false), null);
         }
-        catch (Exception ex) when (ex is RequestFailedException or ArgumentException)
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex) || ex is ArgumentException)
         {
-            var why = ex is RequestFailedException failed ? $"{failed.Status} {failed.ErrorCode}" : ex.Message;
+            var why = ex is ArgumentException ? ex.Message : StorageFailures.Describe(ex);
             return (false, Item(entry, ReplayOutcomes.Failed, $"Entry purged, but deleting its body blob {body.Container}/{body.Blob} failed ({why}); the container's lifecycle rule removes it later."));
         }
     }
@@ -286,23 +288,23 @@ public sealed class DeadLetterStore
         // and keep it hidden for the replay itself; the update returns the pop receipt for the final delete.
         try
         {
-            var receipt = await scan.Queue.UpdateMessageAsync(entry.MessageId, scan.PopReceiptOf(entry.MessageId), null, _options.ScanVisibilityTimeout, cancellationToken).ConfigureAwait(false);
-            scan.Renewed(entry.MessageId, receipt.PopReceipt);
+            var receipt = await scan.Queue.UpdateMessageAsync(entry.MessageId, scan.PopReceiptOf(entry.MessageId), (BinaryData?)null, _options.ScanVisibilityTimeout, cancellationToken).ConfigureAwait(false);
+            scan.Renewed(entry.MessageId, receipt.Value);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
         {
             scan.Forget(entry.MessageId);
-            return Item(entry, ReplayOutcomes.Failed, $"Another reader took or deleted the entry ({ex.Status} {ex.ErrorCode}); nothing was queued.");
+            return Item(entry, ReplayOutcomes.Failed, $"Another reader took or deleted the entry ({StorageFailures.Describe(ex)}); nothing was queued.");
         }
 
         try
         {
             var replacement = ReplayEnvelope.From(entry.Record.Envelope!, _timeProvider.GetUtcNow());
-            await ReplayTargetOf(entry).SendMessageAsync(EnvelopeSerializer.Serialize(replacement), null, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            await ReplayTargetOf(entry).SendMessageAsync(new BinaryData(EnvelopeSerializer.Serialize(replacement)), null, StorageNames.NeverExpires, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
         {
-            return Item(entry, ReplayOutcomes.Failed, $"Queuing the replay failed ({ex.Status} {ex.ErrorCode}: {ex.Message}); the entry is kept.");
+            return Item(entry, ReplayOutcomes.Failed, $"Queuing the replay failed ({StorageFailures.Describe(ex)}); the entry is kept.");
         }
 
         // The replacement is queued: delete the entry even if the caller cancels now, so the two stay together.
@@ -312,9 +314,9 @@ public sealed class DeadLetterStore
             scan.Forget(entry.MessageId);
             return Item(entry, ReplayOutcomes.Replayed);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
         {
-            return Item(entry, ReplayOutcomes.RecordKept, $"Queued again, but deleting the entry failed ({ex.Status} {ex.ErrorCode}); replaying it again would deliver twice.");
+            return Item(entry, ReplayOutcomes.RecordKept, $"Queued again, but deleting the entry failed ({StorageFailures.Describe(ex)}); replaying it again would deliver twice.");
         }
     }
 
@@ -323,15 +325,15 @@ public sealed class DeadLetterStore
         QueueProperties properties;
         try
         {
-            properties = await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+            properties = (await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return new QueueStats(role, queue.Name, Exists: false, 0, null);
         }
 
-        var peeked = await queue.PeekMessagesAsync(1, cancellationToken).ConfigureAwait(false);
-        var inserted = peeked.Count > 0 ? peeked[0].InsertedOn : null;
+        var peeked = (await queue.PeekMessagesAsync(1, cancellationToken).ConfigureAwait(false)).Value;
+        var inserted = peeked.Length > 0 ? peeked[0].InsertedOn : null;
         return new QueueStats(role, queue.Name, Exists: true, properties.ApproximateMessagesCount, inserted)
         {
             OldestAge = inserted is null ? null : now - inserted.Value,

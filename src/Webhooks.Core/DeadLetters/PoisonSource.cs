@@ -1,4 +1,4 @@
-using Webhooks.Storage;
+using Azure.Storage.Queues;
 
 namespace Webhooks.DeadLetters;
 

@@ -1,5 +1,7 @@
 using Azure;
-using Webhooks.Storage;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.DeadLetters;
 
@@ -55,7 +57,7 @@ internal sealed class QueueScan
     public string PopReceiptOf(string messageId) => _held[messageId].PopReceipt;
 
     /// <summary>Records a new pop receipt after an update of a held message.</summary>
-    public void Renewed(string messageId, string popReceipt) => _held[messageId] = _held[messageId] with { PopReceipt = popReceipt };
+    public void Renewed(string messageId, UpdateReceipt receipt) => _held[messageId] = _held[messageId].Update(receipt);
 
     /// <summary>Stops holding a message that was deleted (or lost), so release leaves it alone.</summary>
     public void Forget(string messageId) => _held.Remove(messageId);
@@ -79,9 +81,9 @@ internal sealed class QueueScan
             {
                 try
                 {
-                    await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, null, TimeSpan.Zero, ct).ConfigureAwait(false);
+                    await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, (BinaryData?)null, TimeSpan.Zero, ct).ConfigureAwait(false);
                 }
-                catch (RequestFailedException)
+                catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, ct))
                 {
                     // Deleted meanwhile, or taken by another reader: nothing to release.
                 }
@@ -99,18 +101,18 @@ internal sealed class QueueScan
     {
         while (_held.Count < _options.MaxScanMessages)
         {
-            var wanted = Math.Min(QueueClient.MaxMessagesPerCall, _options.MaxScanMessages - _held.Count);
-            IReadOnlyList<QueueMessage> batch;
+            var wanted = Math.Min(StorageNames.MaxMessagesPerCall, _options.MaxScanMessages - _held.Count);
+            QueueMessage[] batch;
             try
             {
-                batch = await _queue.ReceiveMessagesAsync(wanted, _options.ScanVisibilityTimeout, cancellationToken).ConfigureAwait(false);
+                batch = (await _queue.ReceiveMessagesAsync(wanted, _options.ScanVisibilityTimeout, cancellationToken).ConfigureAwait(false)).Value;
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
                 return; // The queue does not exist: nothing to list.
             }
 
-            if (batch.Count == 0)
+            if (batch.Length == 0)
             {
                 return;
             }

@@ -2,10 +2,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
 using Webhooks.Payloads;
-using Webhooks.Storage;
 
 namespace Webhooks.Dedup;
 
@@ -48,7 +49,7 @@ public sealed class BlobDeliveryDeduplicator(PayloadStore payloads, IOptionsMoni
 
         for (var round = 0; round < MaxRounds; round++)
         {
-            if (await TryWriteAsync(blob, mine, BlobRequestConditions.IfNotExists, cancellationToken).ConfigureAwait(false) is { } created)
+            if (await TryWriteAsync(blob, mine, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false) is { } created)
             {
                 return new DedupClaim(DedupVerdict.New, null, new DedupTicket(blob.Name, created, mine));
             }
@@ -62,7 +63,7 @@ public sealed class BlobDeliveryDeduplicator(PayloadStore payloads, IOptionsMoni
             var (record, etag) = existing.Value;
             if (record is null || IsExpired(record, receivedAt, intake) || IsAbandoned(record, receivedAt, intake))
             {
-                if (await TryWriteAsync(blob, mine, BlobRequestConditions.IfMatches(etag), cancellationToken).ConfigureAwait(false) is { } taken)
+                if (await TryWriteAsync(blob, mine, new BlobRequestConditions { IfMatch = new ETag(etag) }, cancellationToken).ConfigureAwait(false) is { } taken)
                 {
                     return new DedupClaim(DedupVerdict.New, record, new DedupTicket(blob.Name, taken, mine));
                 }
@@ -88,7 +89,7 @@ public sealed class BlobDeliveryDeduplicator(PayloadStore payloads, IOptionsMoni
         var queued = ticket.Record.AsQueued();
 
         // Lost to a take-over (we were too slow): the new owner decides; nothing to do.
-        await TryWriteAsync(payloads.Container.GetBlobClient(ticket.BlobName), queued, BlobRequestConditions.IfMatches(ticket.ETag), cancellationToken).ConfigureAwait(false);
+        await TryWriteAsync(payloads.Container.GetBlobClient(ticket.BlobName), queued, new BlobRequestConditions { IfMatch = new ETag(ticket.ETag) }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -97,7 +98,7 @@ public sealed class BlobDeliveryDeduplicator(PayloadStore payloads, IOptionsMoni
         ArgumentNullException.ThrowIfNull(ticket);
         try
         {
-            await payloads.Container.GetBlobClient(ticket.BlobName).DeleteIfExistsAsync(BlobRequestConditions.IfMatches(ticket.ETag), cancellationToken).ConfigureAwait(false);
+            await payloads.Container.GetBlobClient(ticket.BlobName).DeleteIfExistsAsync(DeleteSnapshotsOption.None, new BlobRequestConditions { IfMatch = new ETag(ticket.ETag) }, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 412)
         {
@@ -117,8 +118,9 @@ public sealed class BlobDeliveryDeduplicator(PayloadStore payloads, IOptionsMoni
         var json = JsonSerializer.SerializeToUtf8Bytes(record, WebhooksJsonContext.Default.DedupRecord);
         try
         {
-            var written = await blob.UploadAsync(json, new BlobUploadOptions { ContentType = "application/json", Conditions = conditions }, cancellationToken).ConfigureAwait(false);
-            return written.ETag;
+            var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" }, Conditions = conditions };
+            var written = await blob.UploadAsync(new BinaryData(json), options, cancellationToken).ConfigureAwait(false);
+            return written.Value.ETag.ToString();
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412 || (ex.Status == 404 && ex.ErrorCode == "BlobNotFound"))
         {
@@ -132,7 +134,7 @@ public sealed class BlobDeliveryDeduplicator(PayloadStore payloads, IOptionsMoni
         BlobDownloadResult download;
         try
         {
-            download = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            download = (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
         }
         catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode == "BlobNotFound")
         {
@@ -142,11 +144,11 @@ public sealed class BlobDeliveryDeduplicator(PayloadStore payloads, IOptionsMoni
         try
         {
             var record = JsonSerializer.Deserialize(download.Content.ToMemory().Span, WebhooksJsonContext.Default.DedupRecord);
-            return (record is { DeliveryId.Length: > 0, BodySha256.Length: > 0 } ? record : null, download.Details.ETag);
+            return (record is { DeliveryId.Length: > 0, BodySha256.Length: > 0 } ? record : null, download.Details.ETag.ToString());
         }
         catch (JsonException)
         {
-            return (null, download.Details.ETag);
+            return (null, download.Details.ETag.ToString());
         }
     }
 }

@@ -6,7 +6,9 @@ using Webhooks.Configuration;
 using Webhooks.Diagnostics;
 using Webhooks.Envelopes;
 using Webhooks.Payloads;
-using Webhooks.Storage;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.Delivery;
 
@@ -27,7 +29,7 @@ public sealed class DeliveryProcessor
     public const int MaxAttemptHistory = 10;
 
     // The largest payload whose base64 text fits a queue message.
-    private const int MaxPayloadBytes = QueueClient.MaxMessageBytes / 4 * 3;
+    private const int MaxPayloadBytes = StorageNames.MaxMessagePayloadBytes;
 
     // A message this close to expiring is re-sent with no expiry rather than made invisible past its end.
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromHours(1);
@@ -80,7 +82,8 @@ public sealed class DeliveryProcessor
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(message);
-        var verdict = await DecideAsync(message.Body.ToMemory(), () => message.MessageText, queue.Name, cancellationToken).ConfigureAwait(false);
+        // The raw text is the message as the queue holds it: base64 of the body (the client's encoding).
+        var verdict = await DecideAsync(message.Body.ToMemory(), () => Convert.ToBase64String(message.Body.ToMemory().Span), queue.Name, cancellationToken).ConfigureAwait(false);
         using var scope = BeginScope(verdict.Outcome, queue.Name);
         Record(verdict.Outcome);
 
@@ -135,7 +138,7 @@ public sealed class DeliveryProcessor
                 break;
 
             case DeliveryOutcomeKind.Requeued or DeliveryOutcomeKind.Held:
-                await queue.SendMessageAsync(verdict.Updated ?? body, verdict.Outcome.Delay, Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false);
+                await queue.SendMessageAsync(new BinaryData(verdict.Updated ?? body), verdict.Outcome.Delay, StorageNames.NeverExpires, CancellationToken.None).ConfigureAwait(false);
                 break;
 
             case DeliveryOutcomeKind.DeadLettered:
@@ -293,21 +296,15 @@ public sealed class DeliveryProcessor
         if (message.ExpiresOn is { } expiresOn && expiresOn < Now + delay + ExpiryMargin)
         {
             // Update cannot extend a message's life: send a copy that never expires, then let go of the original.
-            await queue.SendMessageAsync(verdict.Updated ?? message.Body.ToMemory(), delay, Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false);
+            await queue.SendMessageAsync(verdict.Updated is { } copy ? new BinaryData(copy) : message.Body, delay, StorageNames.NeverExpires, CancellationToken.None).ConfigureAwait(false);
             await DeleteAsync(queue, message).ConfigureAwait(false);
             return;
         }
 
         try
         {
-            // No content changes visibility only. Careful: null byte[] (and even a bare null in a conditional) converts
-            // to an empty ReadOnlyMemory, which would blank the message.
-            ReadOnlyMemory<byte>? content = null;
-            if (verdict.Updated is { } updated)
-            {
-                content = updated;
-            }
-
+            // No content (null) changes visibility only.
+            var content = verdict.Updated is { } updated ? new BinaryData(updated) : null;
             await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, content, delay, CancellationToken.None).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -341,14 +338,14 @@ public sealed class DeliveryProcessor
         {
             await _payloads.DeleteAsync(payload, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
         {
-            _logger.LogWarning("Delivered, but could not delete its body blob {Blob} ({Error}); the lifecycle rule will.", payload.Blob, ex.Message);
+            _logger.LogWarning("Delivered, but could not delete its body blob {Blob} ({Error}); the lifecycle rule will.", payload.Blob, StorageFailures.Describe(ex));
         }
     }
 
     private async Task WriteDeadLetterAsync(DeadLetterRecord record) =>
-        await _queues.DeadLetter.SendMessageAsync(SerializeToFit(record), null, Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false);
+        await _queues.DeadLetter.SendMessageAsync(new BinaryData(SerializeToFit(record)), null, StorageNames.NeverExpires, CancellationToken.None).ConfigureAwait(false);
 
     private IDisposable? BeginScope(DeliveryOutcome outcome, string queue) =>
         _logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = outcome.DeliveryId, ["Source"] = outcome.Source, ["Queue"] = queue });

@@ -1,9 +1,10 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
-using Webhooks.Storage;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 
 namespace Webhooks.Delivery;
 
@@ -12,8 +13,10 @@ namespace Webhooks.Delivery;
 /// <see cref="DeliveryOptions.BatchSize"/> (≤ 32) hidden for <see cref="DeliveryOptions.VisibilityTimeout"/>, at
 /// most <see cref="DeliveryOptions.MaxConcurrency"/> deliveries at once, polling that backs off from 100 ms to
 /// <see cref="DeliveryOptions.MaxPollingInterval"/> while the queue is empty or storage is down, and poison
-/// handling after <see cref="MaxUnexpectedFailures"/> unexpected failures of one message. With several delivery
-/// queues (<c>Webhooks:Queues:Count</c>) there is one loop per queue, all sharing the concurrency limit.
+/// handling once a message that fails unexpectedly has been received <see cref="MaxDequeueCount"/> times (the
+/// service's own dequeue count, so it survives restarts and is shared by every instance, as the Functions host's
+/// <c>maxDequeueCount</c>). With several delivery queues (<c>Webhooks:Queues:Count</c>) there is one loop per
+/// queue, all sharing the concurrency limit; each queue's poison goes to its own <c>&lt;queue&gt;-poison</c>.
 /// </summary>
 /// <remarks>
 /// Shutdown stops receiving, lets in-flight deliveries finish for up to
@@ -26,10 +29,8 @@ public sealed class DeliveryWorker : BackgroundService
     /// <summary>The first and shortest wait between polls.</summary>
     public static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Unexpected failures of one message, in this process, before it is moved to the poison queue (as the Functions host does).</summary>
-    public const int MaxUnexpectedFailures = 5;
-
-    private const int MaxTrackedFailures = 10_000;
+    /// <summary>Receives of one message, counted by the service, after which an unexpected failure moves it to the poison queue (host.json's <c>maxDequeueCount</c>).</summary>
+    public const int MaxDequeueCount = 5;
 
     private readonly WebhookQueues _queues;
     private readonly DeliveryProcessor _processor;
@@ -37,7 +38,6 @@ public sealed class DeliveryWorker : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<DeliveryWorker> _logger;
     private readonly CancellationTokenSource _processing = new();
-    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
 
     /// <summary>Creates the worker.</summary>
     public DeliveryWorker(WebhookQueues queues, DeliveryProcessor processor, IOptions<WebhooksOptions> options, TimeProvider timeProvider, ILogger<DeliveryWorker> logger)
@@ -75,9 +75,9 @@ public sealed class DeliveryWorker : BackgroundService
         }
 
         await Task.Yield();
-        var batchSize = Math.Clamp(delivery.BatchSize, 1, QueueClient.MaxMessagesPerCall);
+        var batchSize = Math.Clamp(delivery.BatchSize, 1, StorageNames.MaxMessagesPerCall);
         var concurrency = Math.Max(delivery.MaxConcurrency, 1);
-        var visibility = Clamp(delivery.VisibilityTimeout, TimeSpan.FromSeconds(1), QueueClient.MaxVisibilityTimeout);
+        var visibility = Clamp(delivery.VisibilityTimeout, TimeSpan.FromSeconds(1), StorageNames.MaxVisibilityTimeout);
         var maxIdle = delivery.MaxPollingInterval > MinPollingInterval ? delivery.MaxPollingInterval : MinPollingInterval;
         if (visibility <= delivery.Timeout)
         {
@@ -121,11 +121,11 @@ public sealed class DeliveryWorker : BackgroundService
                 free++;
             }
 
-            IReadOnlyList<QueueMessage> messages;
+            QueueMessage[] messages;
             try
             {
                 await _queues.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
-                messages = await queue.ReceiveMessagesAsync(free, visibility, stoppingToken).ConfigureAwait(false);
+                messages = (await queue.ReceiveMessagesAsync(free, visibility, stoppingToken).ConfigureAwait(false)).Value;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -135,7 +135,7 @@ public sealed class DeliveryWorker : BackgroundService
             catch (Exception ex)
             {
                 slots.Release(free);
-                _logger.LogWarning("Cannot receive from {Queue} ({Error}); trying again in {Delay}.", queue.Name, ex.Message, idle);
+                _logger.LogWarning("Cannot receive from {Queue} ({Error}); trying again in {Delay}.", queue.Name, StorageFailures.Describe(ex), idle);
                 if (!await DelayAsync(idle, stoppingToken).ConfigureAwait(false))
                 {
                     break;
@@ -145,12 +145,12 @@ public sealed class DeliveryWorker : BackgroundService
                 continue;
             }
 
-            if (messages.Count < free)
+            if (messages.Length < free)
             {
-                slots.Release(free - messages.Count);
+                slots.Release(free - messages.Length);
             }
 
-            if (messages.Count == 0)
+            if (messages.Length == 0)
             {
                 if (!await DelayAsync(idle, stoppingToken).ConfigureAwait(false))
                 {
@@ -178,7 +178,6 @@ public sealed class DeliveryWorker : BackgroundService
         {
             await Task.Yield(); // let the loop receive the next batch while this one decodes and connects
             await _processor.ProcessReceivedAsync(queue, message, _processing.Token).ConfigureAwait(false);
-            _failures.TryRemove(message.MessageId, out _);
         }
         catch (OperationCanceledException) when (_processing.IsCancellationRequested)
         {
@@ -196,29 +195,26 @@ public sealed class DeliveryWorker : BackgroundService
 
     private async Task HandleUnexpectedFailureAsync(QueueClient queue, QueueMessage message, Exception exception)
     {
-        if (_failures.Count > MaxTrackedFailures)
+        // Storage being down (no answer, or a transient one) is not the message's fault: it reappears after its
+        // visibility timeout, which is the back-off. A refusal of this message (4xx) counts like any other failure.
+        var storageDown = StorageFailures.IsStorageFailure(exception) && !StorageFailures.IsDefiniteRefusal(exception, transientCounts: false);
+        if (storageDown || message.DequeueCount < MaxDequeueCount)
         {
-            _failures.Clear();
-        }
-
-        var failures = _failures.AddOrUpdate(message.MessageId, 1, (_, count) => count + 1);
-        if (failures < MaxUnexpectedFailures)
-        {
-            _logger.LogError(exception, "Processing message {MessageId} failed unexpectedly ({Failures} of {Max}); it becomes visible again after its visibility timeout.", message.MessageId, failures, MaxUnexpectedFailures);
+            _logger.LogError(exception, "Processing message {MessageId} from {Queue} failed unexpectedly (received {DequeueCount} times, poisoned at {Max}); it becomes visible again after its visibility timeout.", message.MessageId, queue.Name, message.DequeueCount, MaxDequeueCount);
             return;
         }
 
+        var poison = _queues.PoisonQueueOf(queue.Name);
         try
         {
-            // Same as the Functions host: the message, as it was, goes to <queue>-poison, which the inspection tools read.
-            await _queues.DeliveriesPoison.SendMessageAsync(message.Body.ToMemory(), null, Timeout.InfiniteTimeSpan, CancellationToken.None).ConfigureAwait(false);
+            // Same as the Functions host: the message, as it was, goes to its own queue's <queue>-poison, which the inspection tools read.
+            await poison.SendMessageAsync(message.Body, null, StorageNames.NeverExpires, CancellationToken.None).ConfigureAwait(false);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None).ConfigureAwait(false);
-            _failures.TryRemove(message.MessageId, out _);
-            _logger.LogError(exception, "Message {MessageId} failed {Failures} times unexpectedly and was moved to {PoisonQueue}.", message.MessageId, failures, _queues.DeliveriesPoison.Name);
+            _logger.LogError(exception, "Message {MessageId} failed unexpectedly on its receive number {DequeueCount} and was moved to {PoisonQueue}.", message.MessageId, message.DequeueCount, poison.Name);
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Message {MessageId} failed {Failures} times and could not be moved to the poison queue; it becomes visible again.", message.MessageId, failures);
+            _logger.LogError(ex, "Message {MessageId} failed on its receive number {DequeueCount} and could not be moved to {PoisonQueue}; it becomes visible again.", message.MessageId, message.DequeueCount, poison.Name);
         }
     }
 

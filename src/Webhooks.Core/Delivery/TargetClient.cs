@@ -200,7 +200,9 @@ public sealed class TargetClient
         var request = new HttpRequestMessage(HttpMethod.Post, source.Target.Url);
         try
         {
-            request.Content = await CreateContentAsync(envelope, cancellationToken).ConfigureAwait(false);
+            var auth = source.Target.Auth;
+            var signingSecret = TargetAuthTypes.StandardWebhooks.Equals(auth.Type, StringComparison.OrdinalIgnoreCase) ? auth.Secret : null;
+            (request.Content, var signature) = await CreateContentAsync(envelope, signingSecret, cancellationToken).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(envelope.ContentType))
             {
                 request.Content.Headers.TryAddWithoutValidation("Content-Type", envelope.ContentType);
@@ -220,7 +222,7 @@ public sealed class TargetClient
             }
 
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-            await AuthenticateAsync(request, envelope, source.Target.Auth, cancellationToken).ConfigureAwait(false);
+            await AuthenticateAsync(request, auth, signature, cancellationToken).ConfigureAwait(false);
             return request;
         }
         catch
@@ -231,27 +233,51 @@ public sealed class TargetClient
     }
 
     // Inline bodies as they are; claim-check bodies streamed from their blob, with the length known up front.
-    private async Task<HttpContent> CreateContentAsync(DeliveryEnvelope envelope, CancellationToken cancellationToken)
+    // A signed claim-check body is read once: spooled to a temporary file while its signature is computed (the
+    // headers must be set before the body is sent), then sent from the file.
+    private async Task<(HttpContent Content, SignatureHeaders? Signature)> CreateContentAsync(DeliveryEnvelope envelope, string? signingSecret, CancellationToken cancellationToken)
     {
         if (envelope.Body is { } inline)
         {
-            return new ByteArrayContent(inline);
+            var signature = signingSecret is null ? null : StandardWebhooksSigner.CreateHeaders(signingSecret, envelope.Id, _timeProvider.GetUtcNow(), inline);
+            return (new ByteArrayContent(inline), signature);
         }
 
         var download = await OpenPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
-        var content = new StreamContent(download.Content);
-        content.Headers.ContentLength = download.Details.ContentLength;
-        return content;
+        if (signingSecret is null)
+        {
+            var streamed = new StreamContent(download.Content);
+            streamed.Headers.ContentLength = download.Length;
+            return (streamed, null);
+        }
+
+        await using (download.ConfigureAwait(false))
+        {
+            var spool = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            try
+            {
+                var signature = await StreamedBodySigner.CreateHeadersAsync(signingSecret, envelope.Id, _timeProvider.GetUtcNow(), download.Content, spool, cancellationToken).ConfigureAwait(false);
+                spool.Position = 0;
+                var spooled = new StreamContent(spool);
+                spooled.Headers.ContentLength = spool.Length;
+                return (spooled, signature);
+            }
+            catch
+            {
+                await spool.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
     }
 
-    private Task<Storage.BlobDownloadStreamingResult> OpenPayloadAsync(DeliveryEnvelope envelope, CancellationToken cancellationToken)
+    private Task<PayloadDownload> OpenPayloadAsync(DeliveryEnvelope envelope, CancellationToken cancellationToken)
     {
         var reference = envelope.BodyRef ?? throw new InvalidOperationException("The delivery carries neither a body nor a body reference.");
         var payloads = _payloads ?? throw new InvalidOperationException("The delivery's body is a claim check, but no payload store is registered.");
         return payloads.OpenReadAsync(reference, cancellationToken);
     }
 
-    private async Task AuthenticateAsync(HttpRequestMessage request, DeliveryEnvelope envelope, TargetAuthOptions auth, CancellationToken cancellationToken)
+    private async Task AuthenticateAsync(HttpRequestMessage request, TargetAuthOptions auth, SignatureHeaders? signature, CancellationToken cancellationToken)
     {
         var type = auth.Type ?? TargetAuthTypes.None;
         if (type.Equals(TargetAuthTypes.Header, StringComparison.OrdinalIgnoreCase))
@@ -263,25 +289,14 @@ public sealed class TargetClient
             var token = await _credential.Value.GetTokenAsync(new TokenRequestContext([auth.Scope!]), cancellationToken).ConfigureAwait(false);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
         }
-        else if (type.Equals(TargetAuthTypes.StandardWebhooks, StringComparison.OrdinalIgnoreCase))
+        else if (signature is not null)
         {
-            // The same signer the intake's verifier is tested against, so a target running our verifier accepts us.
-            var headers = envelope.Body is { } inline
-                ? StandardWebhooksSigner.CreateHeaders(auth.Secret!, envelope.Id, _timeProvider.GetUtcNow(), inline)
-                : await SignStreamedAsync(auth.Secret!, envelope, cancellationToken).ConfigureAwait(false);
-            foreach (var (name, value) in headers)
+            // Standard Webhooks, signed with the same signer the intake's verifier is tested against, so a target
+            // running our verifier accepts us; computed with the content, which may be read only once.
+            foreach (var (name, value) in signature)
             {
                 request.Headers.TryAddWithoutValidation(name, value);
             }
-        }
-    }
-
-    private async Task<SignatureHeaders> SignStreamedAsync(string secret, DeliveryEnvelope envelope, CancellationToken cancellationToken)
-    {
-        var download = await OpenPayloadAsync(envelope, cancellationToken).ConfigureAwait(false);
-        await using (download.ConfigureAwait(false))
-        {
-            return await StreamedBodySigner.CreateHeadersAsync(secret, envelope.Id, _timeProvider.GetUtcNow(), download.Content, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -35,9 +35,9 @@ public sealed class QueueMetricsSampler(
             metrics.UpdateQueueStats(stats, timeProvider.GetUtcNow());
             return true;
         }
-        catch (Azure.RequestFailedException ex)
+        catch (Exception ex) when (AzureStorage.StorageFailures.IsStorageFailure(ex, cancellationToken))
         {
-            logger.LogWarning("Queue metrics sample failed: {Status} {ErrorCode}", ex.Status, ex.ErrorCode);
+            logger.LogWarning("Queue metrics sample failed: {Error}", AzureStorage.StorageFailures.Describe(ex));
             return false;
         }
     }

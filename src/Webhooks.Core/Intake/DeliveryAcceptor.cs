@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Azure;
+using Webhooks.AzureStorage;
 using Microsoft.Extensions.Logging;
 using Webhooks.Configuration;
 using Webhooks.Dedup;
@@ -107,7 +107,7 @@ internal sealed partial class DeliveryAcceptor(IDeliveryQueue queue, IDeliveryDe
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {
             // A refusal by the service left no message behind; a timeout may have, and then it needs its body.
-            await RollbackAsync(ticket, stored, deleteBody: ex is RequestFailedException { Status: > 0 }).ConfigureAwait(false);
+            await RollbackAsync(ticket, stored, deleteBody: StorageFailures.IsDefiniteRefusal(ex)).ConfigureAwait(false);
             LogUnavailable(ex, envelope.Source, envelope.Id);
             return Unavailable(intake, fail);
         }
@@ -157,9 +157,10 @@ internal sealed partial class DeliveryAcceptor(IDeliveryQueue queue, IDeliveryDe
 
     private static IntakeResponse Unavailable(IntakeOptions intake, Func<Problem, IntakeResponse> fail) => fail(UnavailableProblem(intake));
 
+    // Every shape the SDK fails in (service answer, retries exhausted, its own timeout, refused connection), and
+    // our deadline; not the caller going away.
     private static bool IsStorageFailure(Exception ex, CancellationToken cancellationToken) =>
-        ex is RequestFailedException or HttpRequestException or IOException
-        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+        StorageFailures.IsStorageFailure(ex, cancellationToken);
 
     private static CancellationTokenSource Deadline(IntakeOptions intake, CancellationToken cancellationToken)
     {

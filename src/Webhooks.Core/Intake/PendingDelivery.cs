@@ -1,5 +1,5 @@
 using Webhooks.Envelopes;
-using Webhooks.Storage;
+using Webhooks.Payloads;
 
 namespace Webhooks.Intake;
 

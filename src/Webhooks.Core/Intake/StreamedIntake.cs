@@ -1,10 +1,9 @@
-using Azure;
 using Microsoft.Extensions.Logging;
 using Webhooks.Configuration;
 using Webhooks.Intake.Streaming;
 using Webhooks.Payloads;
 using Webhooks.Problems;
-using Webhooks.Storage;
+using Webhooks.AzureStorage;
 using Webhooks.Verification;
 
 namespace Webhooks.Intake;
@@ -33,7 +32,7 @@ internal sealed partial class StreamedIntake(WebhookIntake intake, PayloadStore 
         var refused = (decidedByHeaders && !planned.Succeeded) || WebhookIntake.StateProblem(source.State) is not null;
 
         BlockBlobWriter? upload = null;
-        RequestFailedException? storageFailure = null;
+        Exception? storageFailure = null;
         var slot = false;
         if (!refused)
         {
@@ -49,7 +48,7 @@ internal sealed partial class StreamedIntake(WebhookIntake intake, PayloadStore 
                 await payloads.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
                 upload = payloads.StartUpload(request.Source, settings.Intake.PayloadBlockBytes);
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
             {
                 storageFailure = ex;
             }

@@ -1,8 +1,12 @@
+using System.Text.RegularExpressions;
 using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Options;
+using Webhooks.AzureStorage;
 using Webhooks.Configuration;
 using Webhooks.Envelopes;
-using Webhooks.Storage;
 
 namespace Webhooks.Payloads;
 
@@ -14,17 +18,20 @@ namespace Webhooks.Payloads;
 /// replayed, until the dead-letter record is purged (which calls <see cref="DeleteAsync"/>).
 /// </summary>
 /// <remarks>
-/// Blob metadata records the source and delivery id for operators (<c>source</c>, <c>deliveryid</c>). Members are
-/// virtual so tests can substitute a narrow seam. Storage failures surface as <see cref="RequestFailedException"/>.
+/// A reference comes from a queue message, which anyone with queue access (or a replayed record) can write, so it
+/// is not trusted: only blobs of the configured payload container whose names have the shape this store writes are
+/// ever read or deleted (<see cref="IsOwnReference"/>). Anything else is treated as missing, without a call, so a
+/// message cannot make the worker post another blob of the account (the Functions host's secrets, say) to a
+/// target, nor purge delete one. Blob metadata records the source and delivery id for operators. Members are
+/// virtual so tests can substitute a narrow seam. Storage failures surface as the SDK's exceptions.
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "SemaphoreSlim holds no unmanaged resource unless AvailableWaitHandle is used; it is not.")]
-public class PayloadStore
+public partial class PayloadStore
 {
     /// <summary>The blob name prefix of claim-check bodies.</summary>
     public const string Prefix = "payloads/";
 
     private readonly BlobContainerClient _container;
-    private readonly BlobServiceClient _service;
     private readonly SemaphoreSlim _createGate = new(1, 1);
     private volatile bool _created;
 
@@ -33,7 +40,6 @@ public class PayloadStore
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(options);
-        _service = blobs;
         _container = blobs.GetBlobContainerClient(options.Value.Queues.Payloads);
     }
 
@@ -41,7 +47,6 @@ public class PayloadStore
     protected PayloadStore()
     {
         _container = null!;
-        _service = null!;
     }
 
     /// <summary>The container holding the payloads (and the duplicate-detection records).</summary>
@@ -60,7 +65,7 @@ public class PayloadStore
         {
             if (!_created)
             {
-                await _container.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                 _created = true;
             }
         }
@@ -74,16 +79,16 @@ public class PayloadStore
     /// Starts a streamed upload of one body for <paramref name="source"/> under a new, unique name. Nothing is
     /// visible until <see cref="CommitAsync"/>; call <see cref="BlockBlobWriter.DiscardAsync"/> to give up.
     /// </summary>
-    public virtual BlockBlobWriter StartUpload(string source, int blockSize = BlobUploadOptions.DefaultBlockSize) =>
-        new(_container.GetBlobClient(NewBlobName(source)), blockSize);
+    public virtual BlockBlobWriter StartUpload(string source, int blockSize = BlockBlobWriter.DefaultBlockSize) =>
+        new(_container.GetBlockBlobClient(NewBlobName(source)), blockSize);
 
     /// <summary>Commits a streamed upload and returns the reference the envelope carries.</summary>
     public virtual async Task<BodyReference> CommitAsync(BlockBlobWriter upload, string source, string deliveryId, string? contentType, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(upload);
         var length = upload.Length;
-        await upload.CommitAsync(WriteOptions(source, deliveryId, contentType), cancellationToken).ConfigureAwait(false);
-        return new BodyReference(upload.Blob.ContainerName, upload.Blob.Name, length);
+        await upload.CommitAsync(Headers(contentType), Metadata(source, deliveryId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new BodyReference(upload.Blob.BlobContainerName, upload.Blob.Name, length);
     }
 
     /// <summary>Stores a body already in memory (one Put Blob) and returns its reference.</summary>
@@ -91,52 +96,68 @@ public class PayloadStore
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var blob = _container.GetBlobClient(NewBlobName(source));
-        await blob.UploadAsync(body, WriteOptions(source, deliveryId, contentType), cancellationToken).ConfigureAwait(false);
-        return new BodyReference(blob.ContainerName, blob.Name, body.Length);
+        var options = new BlobUploadOptions { HttpHeaders = Headers(contentType), Metadata = Metadata(source, deliveryId) };
+        await blob.UploadAsync(new BinaryData(body), options, cancellationToken).ConfigureAwait(false);
+        return new BodyReference(blob.BlobContainerName, blob.Name, body.Length);
     }
 
-    /// <summary>Opens a stored body for streaming (Get Blob); dispose the result.</summary>
-    /// <exception cref="PayloadNotFoundException">The blob is gone (deleted, or removed by the lifecycle rule), or the reference names none.</exception>
-    public virtual async Task<BlobDownloadStreamingResult> OpenReadAsync(BodyReference reference, CancellationToken cancellationToken = default)
+    /// <summary>Opens a stored body for streaming; dispose the result.</summary>
+    /// <exception cref="PayloadNotFoundException">The blob is gone (deleted, or removed by the lifecycle rule), or the reference is not one this store wrote (nothing is read then).</exception>
+    public virtual async Task<PayloadDownload> OpenReadAsync(BodyReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
+        if (!IsOwnReference(reference))
+        {
+            throw new PayloadNotFoundException(reference, untrusted: true);
+        }
+
         try
         {
-            return await BlobOf(reference).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var download = await _container.GetBlobClient(reference.Blob).DownloadStreamingAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new PayloadDownload(download.Value.Content, download.Value.Details.ContentLength);
         }
-        catch (Exception ex) when (ex is RequestFailedException { Status: 404 } or ArgumentException)
+        catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            // A reference naming no valid blob (a hand-made message) is as missing as a deleted one.
-            throw new PayloadNotFoundException(reference, ex);
+            throw new PayloadNotFoundException(reference, inner: ex);
         }
     }
 
     /// <summary>
-    /// Deletes a stored body; false when it was already gone. Call it when the delivery is done, or when a
-    /// dead-letter record that references it is purged.
+    /// Deletes a stored body; false when it was already gone, or when the reference is not one this store wrote
+    /// (nothing is deleted then). Call it when the delivery is done, or when a dead-letter record that references
+    /// it is purged.
     /// </summary>
-    public virtual Task<bool> DeleteAsync(BodyReference reference, CancellationToken cancellationToken = default)
+    public virtual async Task<bool> DeleteAsync(BodyReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        return BlobOf(reference).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        if (!IsOwnReference(reference))
+        {
+            return false;
+        }
+
+        var deleted = await _container.GetBlobClient(reference.Blob).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return deleted.Value;
     }
 
-    // The reference names its own container: a body stays readable after the setting changes.
-    private BlobClient BlobOf(BodyReference reference) =>
-        reference.Container == _container.Name
-            ? _container.GetBlobClient(reference.Blob)
-            : _service.GetBlobContainerClient(reference.Container).GetBlobClient(reference.Blob);
+    /// <summary>True when <paramref name="reference"/> names a blob of this store's container with the shape it writes: <c>payloads/&lt;source&gt;/&lt;32 hex digits&gt;</c>.</summary>
+    public virtual bool IsOwnReference(BodyReference reference) =>
+        reference is not null
+        && string.Equals(reference.Container, _container.Name, StringComparison.Ordinal)
+        && reference.Blob is { } name
+        && OwnBlobName().IsMatch(name);
 
     private static string NewBlobName(string source) =>
         $"{Prefix}{source.ToLowerInvariant()}/{Guid.CreateVersion7():N}";
 
-    private static BlobUploadOptions WriteOptions(string source, string deliveryId, string? contentType) => new()
+    private static BlobHttpHeaders? Headers(string? contentType) =>
+        string.IsNullOrEmpty(contentType) ? null : new BlobHttpHeaders { ContentType = contentType };
+
+    private static Dictionary<string, string> Metadata(string source, string deliveryId) => new()
     {
-        ContentType = contentType,
-        Metadata = new Dictionary<string, string>
-        {
-            ["source"] = source,
-            ["deliveryid"] = deliveryId,
-        },
+        ["source"] = source,
+        ["deliveryid"] = deliveryId,
     };
+
+    [GeneratedRegex("^payloads/[a-z0-9_-]{1,64}/[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex OwnBlobName();
 }

@@ -1,6 +1,6 @@
 using Azure;
+using Webhooks.AzureStorage;
 using Webhooks.Envelopes;
-using Webhooks.Storage;
 
 namespace Webhooks.Queuing;
 
@@ -14,7 +14,7 @@ public sealed class StorageDeliveryQueue(WebhookQueues queues) : IDeliveryQueue
     private readonly QueuePartitioner _partitioner = new();
 
     /// <summary>A message holds 64 KiB of base64 text, i.e. 48 KiB of envelope bytes.</summary>
-    public int MaxEnvelopeBytes => QueueClient.MaxMessageBytes / 4 * 3;
+    public int MaxEnvelopeBytes => StorageNames.MaxMessagePayloadBytes;
 
     /// <inheritdoc />
     public async Task EnqueueAsync(DeliveryEnvelope envelope, ReadOnlyMemory<byte> serializedEnvelope, CancellationToken cancellationToken = default)
@@ -22,15 +22,16 @@ public sealed class StorageDeliveryQueue(WebhookQueues queues) : IDeliveryQueue
         ArgumentNullException.ThrowIfNull(envelope);
         await queues.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var queue = queues.DeliveryQueues[_partitioner.Choose(envelope.PartitionKey, queues.DeliveryQueues.Count)];
+        var message = new BinaryData(serializedEnvelope);
         try
         {
-            await queue.SendMessageAsync(serializedEnvelope, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.SendMessageAsync(message, visibilityTimeout: null, timeToLive: StorageNames.NeverExpires, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             // Someone deleted the queue under us: create it again and retry once.
-            await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-            await queue.SendMessageAsync(serializedEnvelope, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.SendMessageAsync(message, visibilityTimeout: null, timeToLive: StorageNames.NeverExpires, cancellationToken).ConfigureAwait(false);
         }
     }
 }

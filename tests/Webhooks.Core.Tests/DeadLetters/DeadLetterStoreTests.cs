@@ -137,17 +137,17 @@ public class DeadLetterStoreTests
     [Fact]
     public async Task Scan_WhenTheSameMessagesComeBack_StopsInsteadOfLooping()
     {
-        var queue = new Moq.Mock<Webhooks.Storage.QueueClient>();
+        var queue = new Moq.Mock<Azure.Storage.Queues.QueueClient>();
         queue.SetupGet(q => q.Name).Returns("dl");
-        var message = new Webhooks.Storage.QueueMessage("m1", "r1", BinaryData.FromString(Conflict("d1", "shop", T0)), "", 1, T0, null, null);
-        queue.Setup(q => q.ReceiveMessagesAsync(Moq.It.IsAny<int>(), Moq.It.IsAny<TimeSpan?>(), Moq.It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IReadOnlyList<Webhooks.Storage.QueueMessage>)[message]);
+        var message = Azure.Storage.Queues.Models.QueuesModelFactory.QueueMessage("m1", "r1", BinaryData.FromString(Conflict("d1", "shop", T0)), 1, null, T0, null);
+        queue.Setup(q => q.ReceiveMessagesAsync(Moq.It.IsAny<int?>(), Moq.It.IsAny<TimeSpan?>(), Moq.It.IsAny<CancellationToken>()))
+            .ReturnsAsync(InMemoryQueue.Of<Azure.Storage.Queues.Models.QueueMessage[]>([message]));
         var store = new DeadLetterStore(_deliveries, queue.Object, new InMemoryQueue("p", _time, exists: false), _time);
 
         var page = await store.ListAsync();
 
         Assert.Equal(1, page.Total);
-        queue.Verify(q => q.ReceiveMessagesAsync(Moq.It.IsAny<int>(), Moq.It.IsAny<TimeSpan?>(), Moq.It.IsAny<CancellationToken>()), Moq.Times.Exactly(2));
+        queue.Verify(q => q.ReceiveMessagesAsync(Moq.It.IsAny<int?>(), Moq.It.IsAny<TimeSpan?>(), Moq.It.IsAny<CancellationToken>()), Moq.Times.Exactly(2));
     }
 
     [Fact]

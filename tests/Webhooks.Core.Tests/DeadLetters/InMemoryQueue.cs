@@ -1,6 +1,8 @@
 using System.Text;
 using Azure;
-using Webhooks.Storage;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Moq;
 
 namespace Webhooks.Core.Tests.DeadLetters;
 
@@ -36,28 +38,28 @@ internal sealed class InMemoryQueue(string name, TimeProvider time, bool exists 
         return id;
     }
 
-    public override Task<SendReceipt> SendMessageAsync(ReadOnlyMemory<byte> message, TimeSpan? visibilityTimeout = null, TimeSpan? timeToLive = null, CancellationToken cancellationToken = default)
+    public override Task<Response<SendReceipt>> SendMessageAsync(BinaryData message, TimeSpan? visibilityTimeout = null, TimeSpan? timeToLive = null, CancellationToken cancellationToken = default)
     {
         EnsureExists();
-        Calls.Add($"send ttl={(timeToLive == Timeout.InfiniteTimeSpan ? "infinite" : timeToLive?.ToString() ?? "default")}");
+        Calls.Add($"send ttl={(timeToLive == TimeSpan.FromSeconds(-1) ? "infinite" : timeToLive?.ToString() ?? "default")}");
         if (FailNextSend is { } failure)
         {
             FailNextSend = null;
             throw failure;
         }
 
-        var id = Add(Encoding.UTF8.GetString(message.Span));
+        var id = Add(message.ToString());
         var now = time.GetUtcNow();
-        return Task.FromResult(new SendReceipt(id, "pop", now, DateTimeOffset.MaxValue, now));
+        return Task.FromResult(Of(QueuesModelFactory.SendReceipt(id, now, DateTimeOffset.MaxValue, "pop", now)));
     }
 
-    public override Task<IReadOnlyList<QueueMessage>> ReceiveMessagesAsync(int maxMessages = 1, TimeSpan? visibilityTimeout = null, CancellationToken cancellationToken = default)
+    public override Task<Response<QueueMessage[]>> ReceiveMessagesAsync(int? maxMessages = null, TimeSpan? visibilityTimeout = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         EnsureExists();
         Calls.Add($"receive {maxMessages}");
         var now = time.GetUtcNow();
-        var taken = _messages.Where(m => m.VisibleAt <= now).Take(maxMessages).ToList();
+        var taken = _messages.Where(m => m.VisibleAt <= now).Take(maxMessages ?? 1).ToList();
         foreach (var m in taken)
         {
             m.PopReceipt = Guid.NewGuid().ToString("N");
@@ -65,18 +67,18 @@ internal sealed class InMemoryQueue(string name, TimeProvider time, bool exists 
             m.DequeueCount++;
         }
 
-        return Task.FromResult<IReadOnlyList<QueueMessage>>([.. taken.Select(m => new QueueMessage(m.Id, m.PopReceipt!, BinaryData.FromString(m.Text), m.Text, m.DequeueCount, m.InsertedOn, null, m.VisibleAt))]);
+        return Task.FromResult(Of<QueueMessage[]>([.. taken.Select(m => QueuesModelFactory.QueueMessage(m.Id, m.PopReceipt!, BinaryData.FromString(m.Text), m.DequeueCount, m.VisibleAt, m.InsertedOn, null))]));
     }
 
-    public override Task<IReadOnlyList<PeekedMessage>> PeekMessagesAsync(int maxMessages = 1, CancellationToken cancellationToken = default)
+    public override Task<Response<PeekedMessage[]>> PeekMessagesAsync(int? maxMessages = null, CancellationToken cancellationToken = default)
     {
         EnsureExists();
         var now = time.GetUtcNow();
-        return Task.FromResult<IReadOnlyList<PeekedMessage>>([.. _messages.Where(m => m.VisibleAt <= now).Take(maxMessages)
-            .Select(m => new PeekedMessage(m.Id, BinaryData.FromString(m.Text), m.Text, m.DequeueCount, m.InsertedOn, null))]);
+        return Task.FromResult(Of<PeekedMessage[]>([.. _messages.Where(m => m.VisibleAt <= now).Take(maxMessages ?? 1)
+            .Select(m => QueuesModelFactory.PeekedMessage(m.Id, BinaryData.FromString(m.Text), m.DequeueCount, m.InsertedOn, null))]));
     }
 
-    public override Task DeleteMessageAsync(string messageId, string popReceipt, CancellationToken cancellationToken = default)
+    public override Task<Response> DeleteMessageAsync(string messageId, string popReceipt, CancellationToken cancellationToken = default)
     {
         Calls.Add($"delete {messageId}");
         if (FailDeletes is { } failure)
@@ -85,23 +87,29 @@ internal sealed class InMemoryQueue(string name, TimeProvider time, bool exists 
         }
 
         _messages.Remove(Find(messageId, popReceipt));
-        return Task.CompletedTask;
+        return Task.FromResult(Mock.Of<Response>());
     }
 
-    public override Task<UpdateReceipt> UpdateMessageAsync(string messageId, string popReceipt, ReadOnlyMemory<byte>? message, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
+    public override Task<Response<UpdateReceipt>> UpdateMessageAsync(string messageId, string popReceipt, BinaryData? message = null, TimeSpan visibilityTimeout = default, CancellationToken cancellationToken = default)
     {
         Calls.Add($"update {messageId} visibility={visibilityTimeout.TotalSeconds}");
         var stored = Find(messageId, popReceipt);
         stored.PopReceipt = Guid.NewGuid().ToString("N");
         stored.VisibleAt = time.GetUtcNow() + visibilityTimeout;
-        return Task.FromResult(new UpdateReceipt(stored.PopReceipt, stored.VisibleAt));
+        return Task.FromResult(Of(QueuesModelFactory.UpdateReceipt(stored.PopReceipt, stored.VisibleAt)));
     }
 
-    public override Task<QueueProperties> GetPropertiesAsync(CancellationToken cancellationToken = default)
+    public override Task<Response<QueueProperties>> GetPropertiesAsync(CancellationToken cancellationToken = default)
     {
         EnsureExists();
-        return Task.FromResult(new QueueProperties(_messages.Count, new Dictionary<string, string>()));
+        return Task.FromResult(Of(QueuesModelFactory.QueueProperties(new Dictionary<string, string>(), _messages.Count)));
     }
+
+    public override Task<Response> CreateIfNotExistsAsync(IDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult<Response>(null!);
+
+    /// <summary>An SDK response carrying <paramref name="value"/> (the raw response is never read by the app).</summary>
+    public static Response<T> Of<T>(T value) => Response.FromValue(value, Mock.Of<Response>());
 
     /// <summary>Another reader receives everything visible (its visibility ran out for us), invalidating our receipts.</summary>
     public void StealVisible() => ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5)).GetAwaiter().GetResult();

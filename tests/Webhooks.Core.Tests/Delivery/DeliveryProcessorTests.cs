@@ -7,7 +7,10 @@ using Moq;
 using Webhooks.Configuration;
 using Webhooks.Delivery;
 using Webhooks.Envelopes;
-using Webhooks.Storage;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
+using Webhooks.Core.Tests.DeadLetters;
 using Webhooks.Testing;
 
 namespace Webhooks.Core.Tests.Delivery;
@@ -114,7 +117,7 @@ public class DeliveryProcessorTests
 
         var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
 
-        Assert.Equal(["deadletter.send visibility: ttl:-00:00:00.0010000", "deliveries.delete m1 pop1"], _calls);
+        Assert.Equal(["deadletter.send visibility: ttl:-00:00:01", "deliveries.delete m1 pop1"], _calls);
         Assert.Equal(DeliveryOutcomeKind.DeadLettered, outcome.Kind);
         Assert.Equal(DeadLetterReasons.TargetRejected, outcome.Reason);
         var record = DeadLetter(Assert.Single(_sent));
@@ -135,7 +138,7 @@ public class DeliveryProcessorTests
     public async Task Received_DeadLetterWriteFails_LeavesTheOriginalAndThrows()
     {
         _target.Respond(404);
-        _deadLetter.Setup(q => q.SendMessageAsync(It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<TimeSpan?>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+        _deadLetter.Setup(q => q.SendMessageAsync(It.IsAny<BinaryData>(), It.IsAny<TimeSpan?>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new RequestFailedException(0, "storage down"));
 
         await Assert.ThrowsAsync<RequestFailedException>(() => _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope())));
@@ -164,15 +167,15 @@ public class DeliveryProcessorTests
     [InlineData("{\"id\":\"x\",\"source\":\"shop\",\"receivedAt\":\"2026-01-01T00:00:00Z\",\"contentType\":\"a/b\",\"body\":\"not base64!\"}")]
     public async Task Received_UndecodableMessage_IsDeadLetteredAsMalformedWithItsRawText(string text)
     {
-        var message = new QueueMessage("m1", "pop1", BinaryData.FromString(text), "raw:" + text, 3, null, null, null);
+        var message = QueuesModelFactory.QueueMessage("m1", "pop1", BinaryData.FromString(text), 3);
 
         var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, message);
 
         Assert.Equal(DeliveryOutcomeKind.DeadLettered, outcome.Kind);
         Assert.Equal(DeadLetterReasons.MalformedMessage, outcome.Reason);
-        Assert.Equal(["deadletter.send visibility: ttl:-00:00:00.0010000", "deliveries.delete m1 pop1"], _calls);
+        Assert.Equal(["deadletter.send visibility: ttl:-00:00:01", "deliveries.delete m1 pop1"], _calls);
         var record = DeadLetter(Assert.Single(_sent));
-        Assert.Equal("raw:" + text, record.RawMessage);
+        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes(text)), record.RawMessage);
         Assert.Null(record.Envelope);
         Assert.NotNull(record.Detail);
         Assert.Empty(_target.Requests);
@@ -185,7 +188,7 @@ public class DeliveryProcessorTests
         var json = "{\"id\":\"d1\",\"source\":\"shop\",\"receivedAt\":\"2025-12-31T23:59:00Z\",\"contentType\":\"application/json\",\"body\":\"e30=\",\"attempts\":null}";
         var bytes = Encoding.UTF8.GetBytes(json);
 
-        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, new QueueMessage("m1", "pop1", new BinaryData(bytes), json, 1, null, null, null));
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, QueuesModelFactory.QueueMessage("m1", "pop1", new BinaryData(bytes), 1));
 
         Assert.Equal(DeliveryOutcomeKind.Requeued, outcome.Kind);
         Assert.Single(EnvelopeSerializer.Deserialize(Assert.Single(_updated).Content!).Attempts);
@@ -235,7 +238,7 @@ public class DeliveryProcessorTests
         Assert.Equal(5, record.Envelope!.Attempt);
         Assert.Equal(500, record.FinalStatus);
         Assert.Equal("500: boom", record.Error!.Summary);
-        Assert.Equal(["deadletter.send visibility: ttl:-00:00:00.0010000", "deliveries.delete m1 pop1"], _calls);
+        Assert.Equal(["deadletter.send visibility: ttl:-00:00:01", "deliveries.delete m1 pop1"], _calls);
     }
 
     [Fact]
@@ -344,11 +347,11 @@ public class DeliveryProcessorTests
     public async Task Received_MessageAboutToExpire_IsSentAgainWithoutExpiryInsteadOfUpdated()
     {
         _target.Respond(503);
-        var message = Message(Envelope()) with { ExpiresOn = _time.GetUtcNow() + TimeSpan.FromMinutes(30) };
+        var message = QueuesModelFactory.QueueMessage("m1", "pop1", new BinaryData(EnvelopeSerializer.Serialize(Envelope())), 1, null, _time.GetUtcNow(), _time.GetUtcNow() + TimeSpan.FromMinutes(30));
 
         var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, message);
 
-        Assert.Equal(["deliveries.send visibility:00:00:10 ttl:-00:00:00.0010000", "deliveries.delete m1 pop1"], _calls);
+        Assert.Equal(["deliveries.send visibility:00:00:10 ttl:-00:00:01", "deliveries.delete m1 pop1"], _calls);
         Assert.Equal(1, EnvelopeSerializer.Deserialize(Assert.Single(_sent).Content).Attempt);
         Assert.Equal(DeliveryOutcomeKind.Requeued, outcome.Kind);
     }
@@ -375,7 +378,7 @@ public class DeliveryProcessorTests
         await _processor.ProcessReceivedAsync(_deliveries.Object, Message(envelope));
 
         var sent = Assert.Single(_sent);
-        Assert.True(sent.Content.Length <= QueueClient.MaxMessageBytes / 4 * 3);
+        Assert.True(sent.Content.Length <= Webhooks.AzureStorage.StorageNames.MaxMessagePayloadBytes);
         var record = DeadLetter(sent);
         Assert.Null(record.Response!.Body);
         Assert.True(record.Response.BodyTruncated);
@@ -402,7 +405,7 @@ public class DeliveryProcessorTests
         var outcome = await _processor.ProcessTriggeredAsync(new BinaryData(EnvelopeSerializer.Serialize(Envelope())));
 
         Assert.Equal(DeliveryOutcomeKind.Requeued, outcome.Kind);
-        Assert.Equal(["deliveries.send visibility:00:00:10 ttl:-00:00:00.0010000"], _calls);
+        Assert.Equal(["deliveries.send visibility:00:00:10 ttl:-00:00:01"], _calls);
         var requeued = EnvelopeSerializer.Deserialize(Assert.Single(_sent).Content);
         Assert.Equal(1, requeued.Attempt);
         Assert.Equal(Body, requeued.Body);
@@ -417,7 +420,7 @@ public class DeliveryProcessorTests
         var outcome = await _processor.ProcessTriggeredAsync(new BinaryData(bytes));
 
         Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
-        Assert.Equal(["deliveries.send visibility:00:05:00 ttl:-00:00:00.0010000"], _calls);
+        Assert.Equal(["deliveries.send visibility:00:05:00 ttl:-00:00:01"], _calls);
         Assert.Equal(bytes, Assert.Single(_sent).Content);
         Assert.Empty(_target.Requests);
     }
@@ -430,7 +433,7 @@ public class DeliveryProcessorTests
         var outcome = await _processor.ProcessTriggeredAsync(new BinaryData(EnvelopeSerializer.Serialize(Envelope())));
 
         Assert.Equal(DeliveryOutcomeKind.DeadLettered, outcome.Kind);
-        Assert.Equal(["deadletter.send visibility: ttl:-00:00:00.0010000"], _calls);
+        Assert.Equal(["deadletter.send visibility: ttl:-00:00:01"], _calls);
         var record = DeadLetter(Assert.Single(_sent));
         Assert.Equal("409 userEmailConflict: The email is already used within your gym or chain", record.Error!.Summary);
         Assert.Equal(DeliveriesName, record.OriginQueue);
@@ -451,7 +454,7 @@ public class DeliveryProcessorTests
     public async Task Triggered_StorageDownWhileRequeueing_Throws()
     {
         _target.Respond(503);
-        _deliveries.Setup(q => q.SendMessageAsync(It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<TimeSpan?>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+        _deliveries.Setup(q => q.SendMessageAsync(It.IsAny<BinaryData>(), It.IsAny<TimeSpan?>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new RequestFailedException(0, "storage down"));
 
         await Assert.ThrowsAsync<RequestFailedException>(() => _processor.ProcessTriggeredAsync(new BinaryData(EnvelopeSerializer.Serialize(Envelope()))));
@@ -471,7 +474,7 @@ public class DeliveryProcessorTests
     private QueueMessage Message(DeliveryEnvelope envelope)
     {
         var bytes = EnvelopeSerializer.Serialize(envelope);
-        return new QueueMessage("m1", "pop1", new BinaryData(bytes), Convert.ToBase64String(bytes), 1, _time.GetUtcNow(), _time.GetUtcNow().AddDays(7), null);
+        return QueuesModelFactory.QueueMessage("m1", "pop1", new BinaryData(bytes), 1, null, _time.GetUtcNow(), _time.GetUtcNow().AddDays(7));
     }
 
     private static DeadLetterRecord DeadLetter(Sent sent) =>
@@ -483,21 +486,21 @@ public class DeliveryProcessorTests
         queue.SetupGet(q => q.Name).Returns(name);
         queue.Setup(q => q.DeleteMessageAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Callback((string id, string pop, CancellationToken _) => _calls.Add($"{name}.delete {id} {pop}"))
-            .Returns(Task.CompletedTask);
-        queue.Setup(q => q.UpdateMessageAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<ReadOnlyMemory<byte>?>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
-            .Callback((string id, string pop, ReadOnlyMemory<byte>? content, TimeSpan visibility, CancellationToken _) =>
+            .ReturnsAsync(Mock.Of<Response>());
+        queue.Setup(q => q.UpdateMessageAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<BinaryData>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .Callback((string id, string pop, BinaryData? content, TimeSpan visibility, CancellationToken _) =>
             {
                 _calls.Add($"{name}.update {id} {pop} {visibility}");
                 _updated.Add(new Updated(content?.ToArray(), visibility));
             })
-            .ReturnsAsync(new UpdateReceipt("pop2", DateTimeOffset.UnixEpoch));
-        queue.Setup(q => q.SendMessageAsync(It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<TimeSpan?>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
-            .Callback((ReadOnlyMemory<byte> content, TimeSpan? visibility, TimeSpan? ttl, CancellationToken _) =>
+            .ReturnsAsync(InMemoryQueue.Of(QueuesModelFactory.UpdateReceipt("pop2", DateTimeOffset.UnixEpoch)));
+        queue.Setup(q => q.SendMessageAsync(It.IsAny<BinaryData>(), It.IsAny<TimeSpan?>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .Callback((BinaryData content, TimeSpan? visibility, TimeSpan? ttl, CancellationToken _) =>
             {
                 _calls.Add($"{name}.send visibility:{visibility} ttl:{ttl}");
                 _sent.Add(new Sent(name, content.ToArray()));
             })
-            .ReturnsAsync(new SendReceipt("new", "pop", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, DateTimeOffset.UnixEpoch));
+            .ReturnsAsync(InMemoryQueue.Of(QueuesModelFactory.SendReceipt("new", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, "pop", DateTimeOffset.UnixEpoch)));
         return queue;
     }
 

@@ -22,11 +22,11 @@ public class TargetClientTests
     private readonly WebhooksOptions _options = new() { Delivery = { Timeout = TimeSpan.FromSeconds(5), MaxResponseBodyBytes = 64 } };
     private readonly SourceOptions _source = new() { Target = { Url = "https://shop.example.com/hooks?tenant=1" } };
 
-    private TargetClient Client(TokenCredential? credential = null)
+    private TargetClient Client(TokenCredential? credential = null, Webhooks.Payloads.PayloadStore? payloads = null)
     {
         var factory = new Mock<IHttpClientFactory>();
         factory.Setup(f => f.CreateClient(TargetClient.HttpClientName)).Returns(_target.CreateClient);
-        return new TargetClient(factory.Object, Options.Create(_options), TimeProvider.System, credential);
+        return new TargetClient(factory.Object, Options.Create(_options), TimeProvider.System, credential, payloads);
     }
 
     private static DeliveryEnvelope Envelope(Dictionary<string, string>? headers = null) => new()
@@ -138,6 +138,44 @@ public class TargetClientTests
         var verdict = new StandardWebhooksVerifier().Verify(new VerificationContext(
             "ours", receiver, new DictionaryRequestHeaders(request.Headers), request.Body, DateTimeOffset.UtcNow, new Dictionary<string, SourceOptions>()));
         Assert.True(verdict.Succeeded, verdict.Message);
+    }
+
+    [Fact]
+    public async Task Send_SignedClaimCheckBody_ReadsTheBlobOnce_AndSignsWhatItSends()
+    {
+        _source.Target.Auth = new TargetAuthOptions { Type = "standard-webhooks", Secret = Secret };
+        _target.Respond(200);
+        var payloads = new Payloads.InMemoryPayloadStore();
+        var large = Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 300_000) + "\"}");
+        var envelope = Envelope();
+        envelope.Body = null;
+        envelope.BodyRef = await payloads.UploadAsync("shop", envelope.Id, large, "application/json");
+
+        var result = await Client(payloads: payloads).SendAsync(envelope, _source);
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal(1, payloads.Reads);
+        var request = Assert.Single(_target.Requests);
+        Assert.Equal(large, request.Body);
+        var receiver = new SourceOptions { Verification = "standard-webhooks", Secrets = [Secret] };
+        var verdict = new StandardWebhooksVerifier().Verify(new VerificationContext(
+            "ours", receiver, new DictionaryRequestHeaders(request.Headers), request.Body, DateTimeOffset.UtcNow, new Dictionary<string, SourceOptions>()));
+        Assert.True(verdict.Succeeded, verdict.Message);
+    }
+
+    [Fact]
+    public async Task Send_UnsignedClaimCheckBody_StreamsItOnce()
+    {
+        _target.Respond(200);
+        var payloads = new Payloads.InMemoryPayloadStore();
+        var envelope = Envelope();
+        envelope.Body = null;
+        envelope.BodyRef = await payloads.UploadAsync("shop", envelope.Id, Body, "application/json");
+
+        await Client(payloads: payloads).SendAsync(envelope, _source);
+
+        Assert.Equal(1, payloads.Reads);
+        Assert.Equal(Body, Assert.Single(_target.Requests).Body);
     }
 
     [Fact]

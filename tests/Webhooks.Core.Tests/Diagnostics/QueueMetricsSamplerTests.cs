@@ -39,7 +39,7 @@ public sealed class QueueMetricsSamplerTests : IDisposable
     [Fact]
     public async Task SampleOnce_WhenStorageFails_ReturnsFalseAndKeepsTheLastSnapshot()
     {
-        var broken = new Moq.Mock<Webhooks.Storage.QueueClient>();
+        var broken = new Moq.Mock<Azure.Storage.Queues.QueueClient>();
         broken.SetupGet(q => q.Name).Returns("deliveries");
         broken.Setup(q => q.GetPropertiesAsync(Moq.It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(0, "connection refused"));
         var store = new DeadLetterStore(broken.Object, broken.Object, broken.Object, _time);

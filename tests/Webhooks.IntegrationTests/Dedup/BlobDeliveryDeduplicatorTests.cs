@@ -35,7 +35,7 @@ public sealed class BlobDeliveryDeduplicatorTests(AzuriteFixture azurite) : ICla
         Assert.Equal(DedupVerdict.New, claim.Verdict);
         var name = Assert.Single(await _store.Container.GetBlobNamesAsync("dedup/"));
         Assert.Equal("dedup/shop/" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("msg_1"))), name);
-        Assert.Contains("\"state\":\"pending\"", (await _store.Container.GetBlobClient(name).DownloadContentAsync()).Content.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"state\":\"pending\"", (await _store.Container.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

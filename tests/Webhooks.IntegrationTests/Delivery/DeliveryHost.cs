@@ -7,7 +7,10 @@ using Microsoft.Extensions.Logging;
 using Webhooks.Configuration;
 using Webhooks.Delivery;
 using Webhooks.Envelopes;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
 using Xunit.Abstractions;
@@ -30,7 +33,10 @@ internal sealed class DeliveryHost : IAsyncDisposable
         Queues = services.GetRequiredService<WebhookQueues>();
         Processor = services.GetRequiredService<DeliveryProcessor>();
         Pauses = services.GetRequiredService<TargetPauseRegistry>();
+        Payloads = services.GetRequiredService<Webhooks.Payloads.PayloadStore>();
     }
+
+    public Webhooks.Payloads.PayloadStore Payloads { get; }
 
     public WebhookQueues Queues { get; }
 
@@ -91,22 +97,22 @@ internal sealed class DeliveryHost : IAsyncDisposable
     public Task EnqueueAsync(DeliveryEnvelope envelope) =>
         Queues.Deliveries.SendMessageAsync(EnvelopeSerializer.Serialize(envelope), null, Timeout.InfiniteTimeSpan);
 
-    public async Task<int> CountAsync(QueueClient queue) => (await queue.GetPropertiesAsync()).ApproximateMessagesCount;
+    public async Task<int> CountAsync(QueueClient queue) => ((await queue.GetPropertiesAsync()).Value).ApproximateMessagesCount;
 
     public async Task<IReadOnlyList<DeadLetterRecord>> WaitForDeadLettersAsync(int count, TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (true)
         {
-            var peeked = await Queues.DeadLetter.PeekMessagesAsync(QueueClient.MaxMessagesPerCall);
-            if (peeked.Count >= count)
+            var peeked = (await Queues.DeadLetter.PeekMessagesAsync(StorageNames.MaxMessagesPerCall)).Value;
+            if (peeked.Length >= count)
             {
                 return peeked.Select(m => JsonSerializer.Deserialize(m.Body.ToMemory().Span, WebhooksJsonContext.Default.DeadLetterRecord)!).ToList();
             }
 
             if (DateTimeOffset.UtcNow > deadline)
             {
-                throw new TimeoutException($"{peeked.Count} dead letters after {timeout}, expected {count}.");
+                throw new TimeoutException($"{peeked.Length} dead letters after {timeout}, expected {count}.");
             }
 
             await Task.Delay(100);
@@ -122,6 +128,21 @@ internal sealed class DeliveryHost : IAsyncDisposable
             if (DateTimeOffset.UtcNow > deadline)
             {
                 throw new TimeoutException($"{queue.Name} still holds {await CountAsync(queue)} messages after {timeout}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until the queue holds at least <paramref name="count"/> messages.</summary>
+    public async Task WaitUntilCountAsync(QueueClient queue, int count, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (await CountAsync(queue) < count)
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{queue.Name} holds {await CountAsync(queue)} messages after {timeout}, expected {count}.");
             }
 
             await Task.Delay(100);

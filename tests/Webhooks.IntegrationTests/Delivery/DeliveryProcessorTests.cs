@@ -1,6 +1,9 @@
 using Webhooks.Delivery;
 using Webhooks.Envelopes;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing.Azurite;
 using Webhooks.Testing.Targets;
 using Xunit.Abstractions;
@@ -55,7 +58,7 @@ public sealed class DeliveryProcessorTests(AzuriteFixture azurite, ITestOutputHe
 
         Assert.Equal(DeliveryOutcomeKind.Requeued, outcome.Kind);
         Assert.Equal(TimeSpan.FromSeconds(2), outcome.Delay);
-        Assert.Empty(await host.Queues.Deliveries.PeekMessagesAsync()); // invisible for now
+        Assert.Empty((await host.Queues.Deliveries.PeekMessagesAsync()).Value); // invisible for now
         var message = await ReceiveOneAsync(host.Queues.Deliveries, TimeSpan.FromSeconds(5));
         Assert.True(DateTimeOffset.UtcNow - sentAt >= TimeSpan.FromSeconds(2));
         var requeued = EnvelopeSerializer.Deserialize(message.Body.ToMemory().Span);
@@ -79,7 +82,7 @@ public sealed class DeliveryProcessorTests(AzuriteFixture azurite, ITestOutputHe
         var record = Assert.Single(await host.WaitForDeadLettersAsync(1, TimeSpan.FromSeconds(5)));
         Assert.Equal("409 userEmailConflict: The email is already used within your gym or chain", record.Error!.Summary);
         Assert.Equal(TargetErrorDialects.Egym, record.Error.Dialect);
-        var stored = Assert.Single(await host.Queues.DeadLetter.PeekMessagesAsync());
+        var stored = Assert.Single((await host.Queues.DeadLetter.PeekMessagesAsync()).Value);
         Assert.True(stored.ExpiresOn > DateTimeOffset.UtcNow.AddYears(100), $"expires {stored.ExpiresOn}");
         Assert.Equal(0, await host.CountAsync(host.Queues.Deliveries));
     }
@@ -89,7 +92,7 @@ public sealed class DeliveryProcessorTests(AzuriteFixture azurite, ITestOutputHe
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (true)
         {
-            if (await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(30)) is [var message])
+            if ((await queue.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(30))).Value is [var message])
             {
                 return message;
             }

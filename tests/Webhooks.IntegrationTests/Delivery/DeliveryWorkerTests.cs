@@ -228,6 +228,6 @@ public sealed class DeliveryWorkerTests(AzuriteFixture azurite, ITestOutputHelpe
         await worker.StopAsync(CancellationToken.None);
 
         Assert.Empty(_target.Requests);
-        Assert.Single(await host.Queues.Deliveries.PeekMessagesAsync());
+        Assert.Single((await host.Queues.Deliveries.PeekMessagesAsync()).Value);
     }
 }

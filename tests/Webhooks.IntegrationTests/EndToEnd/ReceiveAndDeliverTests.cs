@@ -37,7 +37,7 @@ public sealed class ReceiveAndDeliverTests(AzuriteFixture azurite) : IClassFixtu
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal(3, target.Requests.Count);
         var queue = azurite.CreateQueueServiceClient().GetQueueClient(deliveries);
-        Assert.Equal(0, (await queue.GetPropertiesAsync()).ApproximateMessagesCount);
+        Assert.Equal(0, ((await queue.GetPropertiesAsync()).Value).ApproximateMessagesCount);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class ReceiveAndDeliverTests(AzuriteFixture azurite) : IClassFixtu
         using var response = await client.SendAsync(SignedRequests.StandardWebhooks("gym", "{\"type\":\"member.created\"}", "msg_e2e_422", DateTimeOffset.UtcNow));
         await target.WaitForAnsweredAsync(1, TimeSpan.FromSeconds(20));
         var deadLetter = azurite.CreateQueueServiceClient().GetQueueClient(deliveries + "-dlq");
-        var records = await PollAsync(() => deadLetter.PeekMessagesAsync(32), r => r.Count > 0);
+        var records = await PollAsync(async () => (await deadLetter.PeekMessagesAsync(32)).Value, r => r.Length > 0);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         using var record = JsonDocument.Parse(Assert.Single(records).Body.ToArray());

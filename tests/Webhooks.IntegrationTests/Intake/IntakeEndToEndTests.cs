@@ -3,7 +3,10 @@ using System.Text;
 using System.Text.Json;
 using Webhooks.Envelopes;
 using Webhooks.IntegrationTests.Hosting;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
 
@@ -60,7 +63,7 @@ public sealed class IntakeEndToEndTests(AzuriteFixture azurite) : IClassFixture<
         using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(id, answer.RootElement.GetProperty("id").GetString());
 
-        var message = Assert.Single(await _queue.PeekMessagesAsync(32));
+        var message = Assert.Single((await _queue.PeekMessagesAsync(32)).Value);
         var envelope = EnvelopeSerializer.Deserialize(message.Body.ToArray());
         Assert.Equal(Encoding.UTF8.GetBytes(body), envelope.Body);
         Assert.Equal(id, envelope.Id);
@@ -152,6 +155,6 @@ public sealed class IntakeEndToEndTests(AzuriteFixture azurite) : IClassFixture<
     private async Task<IReadOnlyList<PeekedMessage>> PeekIfExistsAsync()
     {
         await _queue.CreateIfNotExistsAsync();
-        return await _queue.PeekMessagesAsync(32);
+        return (await _queue.PeekMessagesAsync(32)).Value;
     }
 }

@@ -51,7 +51,7 @@ public sealed class IntakeOutageTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
 
-        var ids = (await queue.PeekMessagesAsync(32)).Select(m => JsonDocument.Parse(m.Body.ToArray()).RootElement.GetProperty("id").GetString()).ToList();
+        var ids = ((await queue.PeekMessagesAsync(32)).Value).Select(m => JsonDocument.Parse(m.Body.ToArray()).RootElement.GetProperty("id").GetString()).ToList();
         Assert.Equal(["before", "after"], ids);
     }
 }

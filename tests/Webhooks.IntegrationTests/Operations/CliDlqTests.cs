@@ -182,7 +182,7 @@ public sealed class CliDlqTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Contains("Replayed 1 of 1", run.Out, StringComparison.Ordinal);
-        var envelope = EnvelopeSerializer.Deserialize(Assert.Single(await _harness.Queues.Deliveries.PeekMessagesAsync(32)).Body.ToMemory().Span);
+        var envelope = EnvelopeSerializer.Deserialize(Assert.Single((await _harness.Queues.Deliveries.PeekMessagesAsync(32)).Value).Body.ToMemory().Span);
         Assert.Equal(("m1", 0, 1), (envelope.Id, envelope.Attempt, envelope.ReplayCount));
         Assert.Equal(DeliveryOutcomeKind.Delivered, Assert.Single(await _harness.ProcessPendingAsync()).Kind);
         Assert.Equal("o1", Assert.Single((await _harness.CreateStore().ListAsync()).Items).Id);

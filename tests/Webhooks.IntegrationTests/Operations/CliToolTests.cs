@@ -144,7 +144,7 @@ public sealed class CliToolTests(AzuriteFixture azurite) : IAsyncLifetime
 
             Assert.Equal(ExitCodes.Ok, run.ExitCode);
             Assert.Contains("-> 202", run.Out, StringComparison.Ordinal);
-            var queued = Assert.Single(await _harness.Queues.Deliveries.PeekMessagesAsync(32));
+            var queued = Assert.Single((await _harness.Queues.Deliveries.PeekMessagesAsync(32)).Value);
             var envelope = EnvelopeSerializer.Deserialize(queued.Body.ToMemory().Span);
             Assert.Equal(source, envelope.Source);
             Assert.Equal("{\"type\":\"member.created\",\"id\":42}"u8.ToArray(), envelope.Body);

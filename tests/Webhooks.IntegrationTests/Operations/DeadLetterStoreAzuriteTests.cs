@@ -71,7 +71,7 @@ public sealed class DeadLetterStoreAzuriteTests(AzuriteFixture azurite) : IAsync
 
         Assert.Equal(ReplayOutcomes.Replayed, Assert.Single(result.Items).Outcome);
         Assert.Equal(0, await _harness.CountAsync(_harness.Queues.DeadLetter));
-        var queued = Assert.Single(await _harness.Queues.Deliveries.PeekMessagesAsync(32));
+        var queued = Assert.Single((await _harness.Queues.Deliveries.PeekMessagesAsync(32)).Value);
         var envelope = EnvelopeSerializer.Deserialize(queued.Body.ToMemory().Span);
         Assert.Equal("m1", envelope.Id);
         Assert.Equal(0, envelope.Attempt);

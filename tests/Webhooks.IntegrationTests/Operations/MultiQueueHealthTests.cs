@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Configuration;
 using Webhooks.IntegrationTests.Hosting;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
 
@@ -83,11 +86,11 @@ public sealed class MultiQueueHealthTests(AzuriteFixture azurite)
 
     /// <summary>Real Azurite, except one queue whose client points at a closed loopback port (a transport failure).</summary>
     private sealed class OneQueueUnreachable(AzuriteFixture azurite, string brokenName)
-        : QueueServiceClient(azurite.QueueServiceUri, StorageCredential.SharedKey(StorageConnectionString.DevelopmentAccountName, StorageConnectionString.DevelopmentAccountKey))
+        : QueueServiceClient(azurite.ConnectionString, WebhookStorage.QueueOptions(TimeSpan.FromSeconds(3)))
     {
         private readonly QueueServiceClient _closedPort = new(
-            new Uri($"http://127.0.0.1:1/{StorageConnectionString.DevelopmentAccountName}"),
-            StorageCredential.SharedKey(StorageConnectionString.DevelopmentAccountName, StorageConnectionString.DevelopmentAccountKey));
+            $"DefaultEndpointsProtocol=http;AccountName={AzuriteFixture.AccountName};AccountKey={AzuriteFixture.AccountKey};QueueEndpoint=http://127.0.0.1:1/{AzuriteFixture.AccountName}",
+            WebhookStorage.QueueOptions(TimeSpan.FromSeconds(3)));
 
         public override QueueClient GetQueueClient(string queueName) =>
             queueName == brokenName ? _closedPort.GetQueueClient(queueName) : base.GetQueueClient(queueName);

@@ -5,7 +5,10 @@ using Webhooks.DeadLetters;
 using Webhooks.Delivery;
 using Webhooks.Envelopes;
 using Webhooks.Payloads;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing.Azurite;
 using Webhooks.Testing.Targets;
 
@@ -48,7 +51,7 @@ public sealed class MultiQueueOperationsTests(AzuriteFixture azurite) : IAsyncLi
         Assert.Equal(ReplayOutcomes.Replayed, Assert.Single(result.Items).Outcome);
         Assert.Equal(0, await _harness.CountAsync(_harness.Queues.PoisonQueues[2]));
         Assert.Equal(0, await _harness.CountAsync(_harness.Queues.DeliveryQueues[0]));
-        var queued = Assert.Single(await _harness.Queues.DeliveryQueues[2].PeekMessagesAsync(32));
+        var queued = Assert.Single((await _harness.Queues.DeliveryQueues[2].PeekMessagesAsync(32)).Value);
         Assert.Equal("p2", EnvelopeSerializer.Deserialize(queued.Body.ToMemory().Span).Id);
         Assert.Equal(DeliveryOutcomeKind.Delivered, Assert.Single(await _harness.ProcessPendingAsync(_harness.Queues.DeliveryQueues[2])).Kind);
     }

@@ -6,7 +6,10 @@ using Webhooks.Configuration;
 using Webhooks.DeadLetters;
 using Webhooks.Delivery;
 using Webhooks.Envelopes;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
 using Webhooks.Testing.Targets;
@@ -145,8 +148,8 @@ public sealed class OperationsHarness : IAsyncDisposable
         var outcomes = new List<DeliveryOutcome>();
         while (true)
         {
-            var batch = await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1));
-            if (batch.Count == 0)
+            var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1))).Value;
+            if (batch.Length == 0)
             {
                 return outcomes;
             }
@@ -162,7 +165,7 @@ public sealed class OperationsHarness : IAsyncDisposable
     public Task PoisonAsync(string text) =>
         Queues.DeliveriesPoison.SendMessageAsync(Encoding.UTF8.GetBytes(text), null, Timeout.InfiniteTimeSpan);
 
-    public async Task<int> CountAsync(QueueClient queue) => (await queue.PeekMessagesAsync(32)).Count;
+    public async Task<int> CountAsync(QueueClient queue) => ((await queue.PeekMessagesAsync(32)).Value).Length;
 
     public async ValueTask DisposeAsync()
     {

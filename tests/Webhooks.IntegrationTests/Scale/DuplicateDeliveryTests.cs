@@ -30,7 +30,7 @@ public sealed class DuplicateDeliveryTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Equal("duplicate", duplicate.RootElement.GetProperty("status").GetString());
         Assert.Equal(original.RootElement.GetProperty("receivedAt").GetDateTimeOffset(), duplicate.RootElement.GetProperty("receivedAt").GetDateTimeOffset());
         var queue = azurite.CreateQueueServiceClient().GetQueueClient(hosts.Deliveries);
-        Assert.Single(await queue.PeekMessagesAsync(32));
+        Assert.Single((await queue.PeekMessagesAsync(32)).Value);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class DuplicateDeliveryTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Equal("duplicateDeliveryConflict", problem.RootElement.GetProperty("errorCode").GetString());
         Assert.Contains("msg_conflict", problem.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
         var queue = azurite.CreateQueueServiceClient().GetQueueClient(hosts.Deliveries);
-        Assert.Single(await queue.PeekMessagesAsync(32));
+        Assert.Single((await queue.PeekMessagesAsync(32)).Value);
     }
 
     [Fact]
@@ -69,6 +69,6 @@ public sealed class DuplicateDeliveryTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Equal(HttpStatusCode.Accepted, one.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, two.StatusCode);
         var queue = azurite.CreateQueueServiceClient().GetQueueClient(hosts.Deliveries);
-        Assert.Equal(2, (await queue.PeekMessagesAsync(32)).Count);
+        Assert.Equal(2, ((await queue.PeekMessagesAsync(32)).Value).Length);
     }
 }

@@ -50,7 +50,7 @@ public sealed class LargePayloadTests(AzuriteFixture azurite, ITestOutputHelper 
 
         using var response = await client.SendAsync(SignedRequests.StandardWebhooks(ScaleHosts.Source, body, "msg_10mib", DateTimeOffset.UtcNow));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var message = Assert.Single(await delivery.Queues.Deliveries.PeekMessagesAsync(32));
+        var message = Assert.Single((await delivery.Queues.Deliveries.PeekMessagesAsync(32)).Value);
         var envelope = EnvelopeSerializer.Deserialize(message.Body.ToArray());
         Assert.Null(envelope.Body);
         Assert.Equal(body.Length, envelope.BodyRef!.Length);
@@ -112,7 +112,7 @@ public sealed class LargePayloadTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(DeadLetterReasons.TargetRejected, record.Reason);
         Assert.NotNull(record.Envelope!.BodyRef);
-        Assert.Equal(body.Length, (await _hosts.Container.GetBlobClient(record.Envelope.BodyRef.Blob).GetPropertiesAsync()).ContentLength);
+        Assert.Equal(body.Length, ((await _hosts.Container.GetBlobClient(record.Envelope.BodyRef.Blob).GetPropertiesAsync()).Value).ContentLength);
 
         // Replay as the operations tooling does (ReplayEnvelope): the recorded envelope, attempts reset, goes back on
         // the deliveries queue with its body reference.
@@ -137,7 +137,7 @@ public sealed class LargePayloadTests(AzuriteFixture azurite, ITestOutputHelper 
         using var client = intake.CreateClient();
         await using var delivery = await DeliveryHost.CreateAsync(azurite, _target.Url, output, options => _hosts.Configure(options));
         using var response = await client.SendAsync(SignedRequests.StandardWebhooks(ScaleHosts.Source, body, "msg_gone", DateTimeOffset.UtcNow));
-        var envelope = EnvelopeSerializer.Deserialize((await delivery.Queues.Deliveries.PeekMessagesAsync()).Single().Body.ToArray());
+        var envelope = EnvelopeSerializer.Deserialize(((await delivery.Queues.Deliveries.PeekMessagesAsync()).Value).Single().Body.ToArray());
         await _hosts.Container.GetBlobClient(envelope.BodyRef!.Blob).DeleteIfExistsAsync();
 
         using var worker = delivery.CreateWorker();
@@ -194,7 +194,7 @@ public sealed class LargePayloadTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(26_214_400 + 1, meter.BytesRead);
         Assert.Empty(await PayloadBlobsAsync());
-        Assert.Empty(await azurite.CreateQueueServiceClient().GetQueueClient(_hosts.Deliveries).PeekMessagesAsync(32));
+        Assert.Empty((await azurite.CreateQueueServiceClient().GetQueueClient(_hosts.Deliveries).PeekMessagesAsync(32)).Value);
     }
 
     [Fact]
@@ -252,7 +252,7 @@ public sealed class LargePayloadTests(AzuriteFixture azurite, ITestOutputHelper 
         stalled.Release();
         using var accepted = await first;
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        var queued = await azurite.CreateQueueServiceClient().GetQueueClient(_hosts.Deliveries).PeekMessagesAsync(32);
+        var queued = (await azurite.CreateQueueServiceClient().GetQueueClient(_hosts.Deliveries).PeekMessagesAsync(32)).Value;
         Assert.Contains(queued, m => EnvelopeSerializer.Deserialize(m.Body.ToArray()).Id == "msg_slow");
     }
 

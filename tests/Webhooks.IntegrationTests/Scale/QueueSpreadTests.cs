@@ -3,7 +3,10 @@ using System.Text.Json;
 using Webhooks.Envelopes;
 using Webhooks.IntegrationTests.Delivery;
 using Webhooks.IntegrationTests.Hosting;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing.Azurite;
 using Webhooks.Testing.Targets;
 using Xunit.Abstractions;
@@ -48,7 +51,7 @@ public sealed class QueueSpreadTests(AzuriteFixture azurite, ITestOutputHelper o
         Assert.Equal([_hosts.Deliveries, _hosts.Deliveries + "-1", _hosts.Deliveries + "-2", _hosts.Deliveries + "-3"], queues.Select(q => q.Name));
         foreach (var queue in queues)
         {
-            Assert.Equal(5, (await queue.PeekMessagesAsync(32)).Count);
+            Assert.Equal(5, ((await queue.PeekMessagesAsync(32)).Value).Length);
         }
 
         using var worker = delivery.CreateWorker();
@@ -84,7 +87,7 @@ public sealed class QueueSpreadTests(AzuriteFixture azurite, ITestOutputHelper o
         for (var index = 0; index < 4; index++)
         {
             var name = index == 0 ? _hosts.Deliveries : $"{_hosts.Deliveries}-{index}";
-            foreach (var message in await service.GetQueueClient(name).PeekMessagesAsync(32))
+            foreach (var message in (await service.GetQueueClient(name).PeekMessagesAsync(32)).Value)
             {
                 var envelope = EnvelopeSerializer.Deserialize(message.Body.ToArray());
                 using var body = JsonDocument.Parse(envelope.Body);

@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Webhooks.IntegrationTests.Hosting;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
 

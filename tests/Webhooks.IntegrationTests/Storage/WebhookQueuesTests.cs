@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Configuration;
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Webhooks.AzureStorage;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
 
@@ -29,10 +32,12 @@ public sealed class WebhookQueuesTests(AzuriteFixture azurite) : IClassFixture<A
     {
         var prefix = UniqueNames.Queue("retry");
         var names = new QueueNamesOptions { Deliveries = $"{prefix}-in", DeadLetter = $"{prefix}-dead" };
-        var unreachable = QueueServiceClient.FromConnectionString(
-            $"AccountName=devstoreaccount1;AccountKey={StorageConnectionString.DevelopmentAccountKey};QueueEndpoint=http://127.0.0.1:{ClosedPort()}/devstoreaccount1");
+        var unreachable = new QueueServiceClient(
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteFixture.AccountKey};QueueEndpoint=http://127.0.0.1:{ClosedPort()}/devstoreaccount1",
+            WebhookStorage.QueueOptions(TimeSpan.FromSeconds(3)));
         var failing = new WebhookQueues(unreachable, names);
-        await Assert.ThrowsAsync<Azure.RequestFailedException>(() => failing.EnsureCreatedAsync());
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => failing.EnsureCreatedAsync());
+        Assert.True(StorageFailures.IsStorageFailure(error), error.ToString());
 
         var working = new WebhookQueues(azurite.CreateQueueServiceClient(), names);
         await working.EnsureCreatedAsync();
@@ -61,7 +66,7 @@ public sealed class WebhookQueuesTests(AzuriteFixture azurite) : IClassFixture<A
 
         Assert.Same(provider.GetRequiredService<QueueServiceClient>(), provider.GetRequiredService<QueueServiceClient>());
         Assert.Equal(azurite.QueueServiceUri, provider.GetRequiredService<QueueServiceClient>().Uri);
-        Assert.Equal("via di", Assert.Single(await queues.Deliveries.PeekMessagesAsync()).Body.ToString());
+        Assert.Equal("via di", Assert.Single((await queues.Deliveries.PeekMessagesAsync()).Value).Body.ToString());
     }
 
     private static int ClosedPort() => FreePorts.Take(1)[0];

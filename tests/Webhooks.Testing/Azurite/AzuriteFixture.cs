@@ -1,4 +1,7 @@
-using Webhooks.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Webhooks.AzureStorage;
 using Xunit;
 
 namespace Webhooks.Testing.Azurite;
@@ -15,6 +18,12 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
     private readonly AzuritePorts _ports;
     private readonly string _location;
     private AzuriteProcess? _process;
+
+    /// <summary>The emulator's well-known development account.</summary>
+    public const string AccountName = "devstoreaccount1";
+
+    /// <summary>The emulator's well-known development account key (public, documented; not a secret).</summary>
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     /// <summary>Chooses ports and a data folder; nothing runs until <see cref="InitializeAsync"/>.</summary>
     public AzuriteFixture()
@@ -34,25 +43,42 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
     public int TablePort => _ports.Table;
 
     /// <summary>The queue service endpoint (path-style, account in the first segment).</summary>
-    public Uri QueueServiceUri => new($"http://127.0.0.1:{QueuePort}/{StorageConnectionString.DevelopmentAccountName}");
+    public Uri QueueServiceUri => new($"http://127.0.0.1:{QueuePort}/{AccountName}");
 
     /// <summary>An explicit connection string for this instance (account key plus queue, blob and table endpoints).</summary>
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={StorageConnectionString.DevelopmentAccountName};AccountKey={StorageConnectionString.DevelopmentAccountKey};" +
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
         $"QueueEndpoint={QueueServiceUri};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{StorageConnectionString.DevelopmentAccountName};" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/{StorageConnectionString.DevelopmentAccountName};";
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
 
     /// <summary>True while the emulator is running.</summary>
     public bool IsRunning => _process is not null;
 
-    /// <summary>A client for this instance, with Shared Key authorization.</summary>
+    /// <summary>This instance as the app resolves it (<c>AzureWebJobsStorage</c> = <see cref="ConnectionString"/>).</summary>
+    public StorageConnection Connection =>
+        StorageConnection.Resolve(
+            new ConfigurationBuilder().AddInMemoryCollection([new(StorageConnection.SettingName, ConnectionString)]).Build(),
+            StorageConnection.StandaloneFactory());
+
+    /// <summary>A queue client for this instance, with Shared Key authorization and the app's options (base64 messages) unless given others.</summary>
     public QueueServiceClient CreateQueueServiceClient(QueueClientOptions? options = null) =>
-        QueueServiceClient.FromConnectionString(ConnectionString, options);
+        Connection.CreateQueueServiceClient(options ?? WebhookStorage.QueueOptions(ClientBudget));
 
     /// <summary>A blob client for this instance, with Shared Key authorization.</summary>
     public BlobServiceClient CreateBlobServiceClient(BlobClientOptions? options = null) =>
-        BlobServiceClient.FromConnectionString(ConnectionString, options);
+        Connection.CreateBlobServiceClient(options ?? WebhookStorage.BlobOptions(ClientBudget));
+
+    /// <summary>Raw queue text, no encoding: what another tool (not this app) would write.</summary>
+    public QueueServiceClient CreateRawQueueServiceClient()
+    {
+        var options = WebhookStorage.QueueOptions(ClientBudget);
+        options.MessageEncoding = QueueMessageEncoding.None;
+        return Connection.CreateQueueServiceClient(options);
+    }
+
+    // Generous: the machine is shared, and tests of outages set their own.
+    private static TimeSpan ClientBudget => TimeSpan.FromSeconds(10);
 
     /// <inheritdoc />
     public Task InitializeAsync() => StartAsync();

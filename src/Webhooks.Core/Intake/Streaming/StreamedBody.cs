@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using Azure;
-using Webhooks.Storage;
+using Webhooks.AzureStorage;
+using Webhooks.Payloads;
 using Webhooks.Verification;
 
 namespace Webhooks.Intake.Streaming;
@@ -41,7 +41,7 @@ internal sealed class StreamedBody
     public JsonPathWatch Watch { get; }
 
     /// <summary>The storage failure that stopped the upload, if one did (the body was still read and checked).</summary>
-    public RequestFailedException? UploadFailure { get; private set; }
+    public Exception? UploadFailure { get; private set; }
 
     /// <summary>
     /// Streams <paramref name="head"/> and then the rest of <paramref name="rest"/>, reading at most
@@ -110,7 +110,7 @@ internal sealed class StreamedBody
             await upload.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
             return upload;
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
         {
             body.UploadFailure = ex;
             return null;

@@ -1,17 +1,18 @@
+using Azure.Storage.Queues;
 using Webhooks.Configuration;
 
-namespace Webhooks.Storage;
+namespace Webhooks.AzureStorage;
 
 /// <summary>
 /// The queues the app uses, named by <see cref="QueueNamesOptions"/>: accepted deliveries (one queue, or
-/// <see cref="QueueNamesOptions.Count"/> of them), dead letters, and the deliveries' poison queues
-/// (<c>&lt;deliveries&gt;-poison</c>, where the Functions host moves messages it gave up on).
+/// <see cref="QueueNamesOptions.Count"/> of them), dead letters, and each delivery queue's poison queue
+/// (<c>&lt;queue&gt;-poison</c>, where the Functions host and our poll loop move messages they gave up on).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "SemaphoreSlim holds no unmanaged resource unless AvailableWaitHandle is used; it is not.")]
 public sealed class WebhookQueues
 {
     /// <summary>The suffix the Functions queue trigger appends for poison messages.</summary>
-    public const string PoisonSuffix = "-poison";
+    public const string PoisonSuffix = StorageNames.PoisonSuffix;
 
     private readonly SemaphoreSlim _createGate = new(1, 1);
     private volatile bool _created;
@@ -25,9 +26,9 @@ public sealed class WebhookQueues
         ArgumentNullException.ThrowIfNull(names);
         ArgumentOutOfRangeException.ThrowIfLessThan(names.Count, 1, nameof(names));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(names.Count, QueueNamesOptions.MaxCount, nameof(names));
-        DeliveryQueues = Enumerable.Range(0, names.Count).Select(i => serviceClient.GetQueueClient(names.DeliveryQueueName(i))).ToArray();
-        PoisonQueues = DeliveryQueues.Select(q => serviceClient.GetQueueClient(q.Name + PoisonSuffix)).ToArray();
-        DeadLetter = serviceClient.GetQueueClient(names.DeadLetter);
+        DeliveryQueues = Enumerable.Range(0, names.Count).Select(i => Queue(serviceClient, names.DeliveryQueueName(i))).ToArray();
+        PoisonQueues = DeliveryQueues.Select(q => Queue(serviceClient, q.Name + PoisonSuffix)).ToArray();
+        DeadLetter = Queue(serviceClient, names.DeadLetter);
     }
 
     /// <summary>Accepted deliveries waiting for the worker: delivery queue 0, the only one unless Count is above 1.</summary>
@@ -39,11 +40,25 @@ public sealed class WebhookQueues
     /// <summary>Dead-letter records (one queue whatever the number of delivery queues).</summary>
     public QueueClient DeadLetter { get; }
 
-    /// <summary>Deliveries the Functions host gave up on from queue 0 (its poison-queue convention); our poll loop also moves poison here.</summary>
+    /// <summary>Queue 0's poison queue.</summary>
     public QueueClient DeliveriesPoison => PoisonQueues[0];
 
     /// <summary>The poison queue of each delivery queue, in the same order (the Functions host poisons per trigger queue).</summary>
     public IReadOnlyList<QueueClient> PoisonQueues { get; }
+
+    /// <summary>The poison queue of the delivery queue named <paramref name="deliveryQueueName"/> (queue 0's for an unknown name).</summary>
+    public QueueClient PoisonQueueOf(string deliveryQueueName)
+    {
+        for (var i = 0; i < DeliveryQueues.Count; i++)
+        {
+            if (string.Equals(DeliveryQueues[i].Name, deliveryQueueName, StringComparison.Ordinal))
+            {
+                return PoisonQueues[i];
+            }
+        }
+
+        return DeliveriesPoison;
+    }
 
     /// <summary>
     /// Creates every queue if needed. Runs once: later calls return at once; after a failure the next call tries
@@ -66,7 +81,7 @@ public sealed class WebhookQueues
 
             foreach (var queue in DeliveryQueues.Append(DeadLetter).Concat(PoisonQueues))
             {
-                await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+                await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
             _created = true;
@@ -76,4 +91,11 @@ public sealed class WebhookQueues
             _createGate.Release();
         }
     }
+
+    private static QueueClient Queue(QueueServiceClient service, string name) =>
+        StorageNames.IsValidQueueName(name)
+            ? service.GetQueueClient(name)
+            : throw new ArgumentException(
+                $"'{name}' is not a valid queue name: use 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.",
+                nameof(name));
 }

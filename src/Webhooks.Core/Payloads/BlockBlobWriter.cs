@@ -1,17 +1,29 @@
 using System.Buffers;
+using System.Globalization;
+using System.Text;
 using Azure;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Webhooks.AzureStorage;
 
-namespace Webhooks.Storage;
+namespace Webhooks.Payloads;
 
 /// <summary>
-/// Writes a block blob from data that arrives in pieces, holding at most one block in memory: full blocks are
-/// staged (Put Block) as they fill, and <see cref="CommitAsync"/> makes them the blob (Put Block List). Content
-/// that never filled a block is written with a single Put Blob instead. Nothing is visible until the commit.
+/// Writes a block blob from data that arrives in pieces (a request body being read), holding at most one block in
+/// memory: full blocks are staged as they fill, and <see cref="CommitAsync"/> makes them the blob. Content that
+/// never filled a block is written with a single Put Blob instead. Nothing is visible until the commit.
 /// </summary>
-/// <remarks>Not thread-safe: one writer per upload. The block buffer is pooled and returned on dispose.</remarks>
+/// <remarks>
+/// The SDK's own <c>OpenWriteAsync</c> commits whatever was written when its stream is disposed; a body that turns
+/// out invalid halfway must never become a blob, so staging and committing stay separate here. Not thread-safe:
+/// one writer per upload. The block buffer is pooled and returned on dispose.
+/// </remarks>
 public sealed class BlockBlobWriter : IAsyncDisposable
 {
-    private readonly BlobClient _blob;
+    /// <summary>The default block size: 4 MiB.</summary>
+    public const int DefaultBlockSize = 4 * 1024 * 1024;
+
+    private readonly BlockBlobClient _blob;
     private readonly int _blockSize;
     private readonly List<string> _blockIds = [];
     private byte[]? _buffer;
@@ -19,23 +31,27 @@ public sealed class BlockBlobWriter : IAsyncDisposable
     private bool _finished;
 
     /// <summary>A writer for <paramref name="blob"/> with blocks of <paramref name="blockSize"/> bytes.</summary>
-    public BlockBlobWriter(BlobClient blob, int blockSize = BlobUploadOptions.DefaultBlockSize)
+    public BlockBlobWriter(BlockBlobClient blob, int blockSize = DefaultBlockSize)
     {
         ArgumentNullException.ThrowIfNull(blob);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(blockSize, BlobUploadOptions.MaxBlockSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(blockSize, StorageNames.MaxBlockBytes);
         _blob = blob;
         _blockSize = blockSize;
     }
 
     /// <summary>The blob being written.</summary>
-    public BlobClient Blob => _blob;
+    public BlockBlobClient Blob => _blob;
 
     /// <summary>Bytes written so far (staged plus buffered).</summary>
     public long Length { get; private set; }
 
     /// <summary>Blocks staged so far.</summary>
     public int StagedBlocks => _blockIds.Count;
+
+    /// <summary>The block id for the <paramref name="index"/>-th block: base64 of a fixed-length text, as the service requires.</summary>
+    public static string BlockId(int index) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes(index.ToString("D8", CultureInfo.InvariantCulture)));
 
     /// <summary>Appends <paramref name="data"/>, staging every block that fills.</summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
@@ -80,16 +96,18 @@ public sealed class BlockBlobWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Makes what was written the blob's content, with <paramref name="options"/>' content type, metadata and
+    /// Makes what was written the blob's content, with <paramref name="headers"/> (content type), metadata and
     /// conditions. One Put Blob when no block was staged, otherwise the last block then Put Block List.
     /// </summary>
-    public async Task<BlobContentInfo> CommitAsync(BlobUploadOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<BlobContentInfo> CommitAsync(BlobHttpHeaders? headers = null, IDictionary<string, string>? metadata = null, BlobRequestConditions? conditions = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         BlobContentInfo info;
         if (_blockIds.Count == 0)
         {
-            info = await _blob.UploadAsync(_buffer is null ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, _buffered), options, cancellationToken).ConfigureAwait(false);
+            using var content = new MemoryStream(_buffer ?? [], 0, _buffered, writable: false, publiclyVisible: true);
+            var options = new BlobUploadOptions { HttpHeaders = headers, Metadata = metadata, Conditions = conditions };
+            info = (await _blob.UploadAsync(content, options, cancellationToken).ConfigureAwait(false)).Value;
         }
         else
         {
@@ -98,7 +116,8 @@ public sealed class BlockBlobWriter : IAsyncDisposable
                 await StageBufferAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            info = await _blob.CommitBlockListAsync(_blockIds, options, cancellationToken).ConfigureAwait(false);
+            var options = new CommitBlockListOptions { HttpHeaders = headers, Metadata = metadata, Conditions = conditions };
+            info = (await _blob.CommitBlockListAsync(_blockIds, options, cancellationToken).ConfigureAwait(false)).Value;
         }
 
         Finish();
@@ -126,10 +145,10 @@ public sealed class BlockBlobWriter : IAsyncDisposable
 
         try
         {
-            var empty = await _blob.CommitBlockListAsync([], new BlobUploadOptions { Conditions = BlobRequestConditions.IfNotExists }, cancellationToken).ConfigureAwait(false);
-            await _blob.DeleteIfExistsAsync(BlobRequestConditions.IfMatches(empty.ETag), cancellationToken).ConfigureAwait(false);
+            var empty = await _blob.CommitBlockListAsync([], new CommitBlockListOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken).ConfigureAwait(false);
+            await _blob.DeleteIfExistsAsync(DeleteSnapshotsOption.None, new BlobRequestConditions { IfMatch = empty.Value.ETag }, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException)
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
         {
             // The service garbage-collects uncommitted blocks after a week.
         }
@@ -144,8 +163,12 @@ public sealed class BlockBlobWriter : IAsyncDisposable
 
     private async Task StageBufferAsync(CancellationToken cancellationToken)
     {
-        var id = BlobClient.BlockId(_blockIds.Count);
-        await _blob.StageBlockAsync(id, _buffer.AsMemory(0, _buffered), cancellationToken).ConfigureAwait(false);
+        var id = BlockId(_blockIds.Count);
+        using (var block = new MemoryStream(_buffer!, 0, _buffered, writable: false, publiclyVisible: true))
+        {
+            await _blob.StageBlockAsync(id, block, options: null, cancellationToken).ConfigureAwait(false);
+        }
+
         _blockIds.Add(id);
         _buffered = 0;
     }

@@ -1,0 +1,52 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Webhooks.Configuration;
+
+namespace Webhooks.AzureStorage;
+
+/// <summary>
+/// The app's one pair of Azure SDK service clients, built from the resolved <see cref="StorageConnection"/>: queue
+/// messages base64-encoded (what the Functions trigger, Storage Explorer and the other languages' SDKs read), and
+/// retries and network timeouts fitted into <see cref="IntakeOptions.QueueWriteTimeout"/> so that no storage call
+/// outlasts intake's budget.
+/// </summary>
+public sealed class WebhookStorage
+{
+    /// <summary>Builds both clients; nothing is contacted.</summary>
+    /// <exception cref="StorageSettingException">The connection setting is not usable; the message names it.</exception>
+    public WebhookStorage(StorageConnection connection, WebhooksOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        var undecodable = new UndecodableMessages(options.Queues, timeProvider ?? TimeProvider.System, logger ?? NullLogger.Instance);
+        var queueOptions = QueueOptions(options.Intake.QueueWriteTimeout);
+        undecodable.Attach(queueOptions);
+        Queues = connection.CreateQueueServiceClient(queueOptions);
+        undecodable.Service = Queues;
+        Blobs = connection.CreateBlobServiceClient(BlobOptions(options.Intake.QueueWriteTimeout));
+    }
+
+    /// <summary>The queue service.</summary>
+    public QueueServiceClient Queues { get; }
+
+    /// <summary>The blob service (claim-check bodies and duplicate-detection records).</summary>
+    public BlobServiceClient Blobs { get; }
+
+    /// <summary>Queue client options: base64 messages, retries within <paramref name="budget"/>.</summary>
+    public static QueueClientOptions QueueOptions(TimeSpan budget)
+    {
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        StorageRetryBudget.Apply(options.Retry, budget);
+        return options;
+    }
+
+    /// <summary>Blob client options: retries within <paramref name="budget"/>.</summary>
+    public static BlobClientOptions BlobOptions(TimeSpan budget)
+    {
+        var options = new BlobClientOptions();
+        StorageRetryBudget.Apply(options.Retry, budget);
+        return options;
+    }
+}

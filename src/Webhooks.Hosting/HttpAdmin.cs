@@ -27,6 +27,7 @@ namespace Webhooks.Hosting;
 /// <item><c>DELETE deadletters?confirm=true</c> — purge by filters (or <c>id=</c> values).</item>
 /// <item><c>GET queues</c> — depth and oldest age of every queue.</item>
 /// <item><c>GET targets</c>, <c>POST targets/{source}/resume</c> — paused targets of this instance.</item>
+/// <item><c>GET sources</c>, <c>GET activity</c> — for the console: sources without secrets, and this instance's last hour of outcomes.</item>
 /// </list>
 /// Every request needs an admin key in <c>x-api-key</c> (<c>Webhooks:Admin:ApiKeys</c>): none → 401, another → 403.
 /// Errors are problem bodies written by the same <see cref="ProblemWriter"/> as intake's.
@@ -87,6 +88,10 @@ public static class HttpAdmin
             ["targets"] => NotAllowed(httpContext, "GET", traceId),
             ["targets", var source, "resume"] when HttpMethods.IsPost(method) => Task.FromResult(Resume(httpContext, source, traceId)),
             ["targets", _, "resume"] => NotAllowed(httpContext, "POST", traceId),
+            ["sources"] when HttpMethods.IsGet(method) => Task.FromResult(Console.ConsoleAdminApi.Sources(httpContext)),
+            ["sources"] => NotAllowed(httpContext, "GET", traceId),
+            ["activity"] when HttpMethods.IsGet(method) => Task.FromResult(Console.ConsoleAdminApi.Activity(httpContext)),
+            ["activity"] => NotAllowed(httpContext, "GET", traceId),
             _ => Task.FromResult(Problem(httpContext, new Problem(404, ErrorCodes.NotFound, "No admin endpoint at this path.") { Entity = ProblemEntities.Route }, traceId)),
         };
     }

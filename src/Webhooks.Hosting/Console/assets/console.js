@@ -31,7 +31,7 @@
   }
 
   function append(el, children) {
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       el.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -80,7 +80,8 @@
   }
 
   function render(title, ...content) {
-    view.replaceChildren(h('h1', { id: 'page-title', tabindex: -1 }, title), ...content);
+    view.replaceChildren(h('h1', { id: 'page-title', tabindex: -1 }, title));
+    append(view, content);
     document.title = `${title} · Webhooks console`;
     $('page-title').focus();
   }
@@ -436,7 +437,7 @@
       record.response ? [
         h('h3', null, `Its response (${record.response.status})`),
         headerTable('Response headers', record.response.headers),
-        record.response.body ? bodyView(record.response.body, record.response.bodyTruncated, `response-${entry.id}.txt`) : null,
+        record.response.body ? bodyView(record.response.body, record.response.bodyTruncated, `response-${entry.id}.txt`, 'Response body') : null,
       ] : null,
       h('h2', null, 'Attempts'),
       table('Every recorded attempt, oldest first', ['#', 'At', 'Outcome', { title: 'Status', num: true }, 'Detail', { title: 'ms', num: true }],
@@ -449,7 +450,7 @@
         headerTable('Request headers kept with the delivery', envelope.headers),
         h('h3', null, 'Body'),
         entry.bodyText !== undefined && entry.bodyText !== null
-          ? bodyView(entry.bodyText, false, `${entry.id}.json`)
+          ? bodyView(entry.bodyText, false, `${entry.id}.json`, 'Delivery body')
           : h('p', { class: 'muted' }, envelope.bodyRef
             ? `The body (${envelope.bodyRef.length} bytes) is stored as a blob (${envelope.bodyRef.container}/${envelope.bodyRef.blob}); replay sends it from there.`
             : 'The body is not valid UTF-8 text and is not shown.'),
@@ -479,7 +480,7 @@
   }
 
   /** Pretty JSON when it parses; large bodies cut for the page, with the whole of it as a download. */
-  function bodyView(text, alreadyTruncated, fileName) {
+  function bodyView(text, alreadyTruncated, fileName, label) {
     let shown = text;
     try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch { /* not JSON: shown as it is */ }
     const cut = shown.length > BODY_PREVIEW_CHARS;
@@ -492,7 +493,7 @@
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     };
     return h('div', { class: 'body' },
-      h('pre', { tabindex: 0, 'aria-label': 'Body' }, cut ? shown.slice(0, BODY_PREVIEW_CHARS) : shown),
+      h('pre', { tabindex: 0, 'aria-label': label }, cut ? shown.slice(0, BODY_PREVIEW_CHARS) : shown),
       cut ? h('p', { class: 'muted' }, `Showing the first ${BODY_PREVIEW_CHARS.toLocaleString()} of ${shown.length.toLocaleString()} characters.`) : null,
       alreadyTruncated ? h('p', { class: 'muted' }, 'The target\'s answer was cut when it was recorded.') : null,
       h('button', { type: 'button', class: 'secondary', onclick: download }, cut ? 'Download the whole body' : 'Download'));

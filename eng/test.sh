@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test. Needs only the .NET SDK and Node.js: installs the pinned Azurite, which the tests start themselves.
+# Runs every test. Needs only the .NET SDK and Node.js: installs the pinned Azurite, which the tests start themselves,
+# and Debian's chromium for the console's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash eng/install-azurite.sh
+bash eng/install-chromium.sh
 bash eng/build-functions.sh
 
 log=$(mktemp)

@@ -212,9 +212,9 @@
         card('Paused targets', targets.paused.length)),
       h('h2', null, 'Queues'),
       table('Every queue: approximate depth and the age of its oldest visible message',
-        ['Role', 'Queue', { title: 'Depth', num: true }, { title: 'Oldest', num: true }],
+        ['Role', { title: 'Queue', narrow: true }, { title: 'Depth', num: true }, { title: 'Oldest', num: true }],
         queues.map((q) => h('tr', null,
-          h('td', null, q.role), h('td', { class: 'mono' }, q.name),
+          h('td', null, q.role), h('td', { class: 'mono hide-narrow' }, q.name),
           h('td', { class: 'num' }, q.exists ? q.approximateCount : 'not created'), h('td', { class: 'num' }, age(q.oldestAgeSeconds)))), 'Queues'),
       h('h2', null, 'Last hour'),
       activityChart(activity),
@@ -384,7 +384,7 @@
   async function bulkPurge(filter) {
     const count = await api('GET', 'deadletters', { query: { ...filter, take: 1 } });
     if (!count.total) { say('Nothing matches: nothing to purge.'); return; }
-    if (!await confirmAction('Purge dead letters', `${count.total} dead letter(s) ${describe(filter)} will be deleted for good.`, `Purge ${count.total}`)) return;
+    if (!await confirmAction('Purge dead letters', `${count.total} dead letter(s) ${describe(filter)} will be deleted for good.`, `Purge ${count.total}`, true)) return;
     const query = { ...filter, confirm: 'true' };
     if (!Object.keys(filter).length) query.all = 'true';
     const result = await api('DELETE', 'deadletters', { query });
@@ -393,11 +393,12 @@
   }
 
   /** The confirmation step: a modal dialog (Escape or Cancel declines). */
-  function confirmAction(title, text, okLabel) {
+  function confirmAction(title, text, okLabel, destructive = false) {
     const dialog = $('confirm');
     $('confirm-title').textContent = title;
     $('confirm-text').textContent = text;
     $('confirm-ok').textContent = okLabel;
+    $('confirm-ok').className = destructive ? 'danger' : '';
     dialog.returnValue = '';
     const opener = document.activeElement;
     return new Promise((resolve) => {
@@ -515,7 +516,7 @@
       throw error;
     });
     if (!still) { say('It is no longer in the dead-letter queue.'); return; }
-    if (!await confirmAction('Purge this delivery', `${still} entry will be deleted for good. It cannot be replayed afterwards.`, 'Purge')) return;
+    if (!await confirmAction('Purge this delivery', `${still} entry will be deleted for good. It cannot be replayed afterwards.`, 'Purge', true)) return;
     const result = await api('DELETE', 'deadletters', { query: { id: entry.id, confirm: 'true' } });
     say(`Purged ${result.deleted} of ${result.matched}.`);
     location.hash = '#/deadletters';

@@ -23,6 +23,7 @@ namespace Webhooks.Hosting;
 /// <list type="bullet">
 /// <item><c>GET deadletters</c> — filters <c>source, reason, status, errorCode, from, to, poisoned</c>; paging <c>skip, take</c>.</item>
 /// <item><c>GET deadletters/{id}</c> — one entry by delivery id or message id, full record.</item>
+/// <item><c>GET deadletters/{id}/body</c> — its delivery body as a download (inline or claim check); <c>Range: bytes=0-N</c> for a preview.</item>
 /// <item><c>POST deadletters/replay</c> — body <c>{"ids":[…]}</c> or <c>{"all":true, filters…}</c>, <c>dryRun</c>, <c>rate</c>.</item>
 /// <item><c>DELETE deadletters?confirm=true</c> — purge by filters (or <c>id=</c> values).</item>
 /// <item><c>GET queues</c> — depth and oldest age of every queue.</item>
@@ -81,6 +82,8 @@ public static class HttpAdmin
             ["deadletters", "replay"] when HttpMethods.IsPost(method) => ReplayAsync(httpContext, traceId),
             ["deadletters", "replay"] => NotAllowed(httpContext, "POST", traceId),
             ["deadletters", var id] when HttpMethods.IsGet(method) => ShowAsync(httpContext, id, traceId),
+            ["deadletters", var id, "body"] when HttpMethods.IsGet(method) => Console.ConsoleAdminApi.BodyAsync(httpContext, Store(httpContext), id, traceId),
+            ["deadletters", _, "body"] => NotAllowed(httpContext, "GET", traceId),
             ["deadletters", _] => NotAllowed(httpContext, "GET", traceId),
             ["queues"] when HttpMethods.IsGet(method) => QueuesAsync(httpContext),
             ["queues"] => NotAllowed(httpContext, "GET", traceId),

@@ -105,6 +105,27 @@ public sealed class ConsoleEndpointTests(ConsoleHost host)
     }
 
     [Fact]
+    public async Task Body_WithoutKey_Is401()
+    {
+        using var response = await host.Http.GetAsync("api/admin/deadletters/anything/body");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Body_OfAnUnknownEntry_Is404Problem()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/admin/deadletters/no-such-delivery/body");
+        request.Headers.Add("x-api-key", ConsoleHost.AdminKey);
+        using var response = await host.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("DEAD_LETTER", problem.RootElement.GetProperty("metadata").GetProperty("entity").GetString());
+    }
+
+    [Fact]
     public async Task ConsoleEndpoints_WithAnotherKey_Are403()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/manage/sources");

@@ -127,6 +127,26 @@
     return data;
   }
 
+  /** The body of a dead letter's delivery as bytes (first `prefix` bytes when given): {bytes, total}. */
+  async function fetchBody(id, prefix) {
+    const headers = { 'x-api-key': key() || '' };
+    if (prefix) headers.range = `bytes=0-${prefix - 1}`;
+    const response = await fetch(new URL(`deadletters/${encodeURIComponent(id)}/body`, apiBase), { headers, credentials: 'omit', cache: 'no-store', redirect: 'error' });
+    if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+    const range = response.headers.get('content-range');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    return { bytes, total: range ? Number(range.split('/')[1]) : bytes.length };
+  }
+
+  function saveFile(data, fileName) {
+    const url = URL.createObjectURL(new Blob([data], { type: 'application/octet-stream' }));
+    const link = h('a', { href: url, download: fileName });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
   // ---------- sign-in ----------
 
   function showSignIn(message) {
@@ -385,8 +405,8 @@
     const count = await api('GET', 'deadletters', { query: { ...filter, take: 1 } });
     if (!count.total) { say('Nothing matches: nothing to purge.'); return; }
     if (!await confirmAction('Purge dead letters', `${count.total} dead letter(s) ${describe(filter)} will be deleted for good.`, `Purge ${count.total}`, true)) return;
-    const query = { ...filter, confirm: 'true' };
-    if (!Object.keys(filter).length) query.all = 'true';
+    // all=true: "everything matching these filters", as in a replay body (the API insists on it for acting on more than named ids).
+    const query = { ...filter, all: 'true', confirm: 'true' };
     const result = await api('DELETE', 'deadletters', { query });
     say(`Purged ${result.deleted} of ${result.matched}.`);
     await route();
@@ -452,9 +472,7 @@
         h('h3', null, 'Body'),
         entry.bodyText !== undefined && entry.bodyText !== null
           ? bodyView(entry.bodyText, false, `${entry.id}.json`, 'Delivery body')
-          : h('p', { class: 'muted' }, envelope.bodyRef
-            ? `The body (${envelope.bodyRef.length} bytes) is stored as a blob (${envelope.bodyRef.container}/${envelope.bodyRef.blob}); replay sends it from there.`
-            : 'The body is not valid UTF-8 text and is not shown.'),
+          : (envelope.bodyRef ? storedBodyView(entry.id, envelope.bodyRef) : h('p', { class: 'muted' }, 'The body is not valid UTF-8 text and is not shown.')),
       ] : h('pre', null, record.rawMessage || 'The message could not be read.'));
   }
 
@@ -485,19 +503,28 @@
     let shown = text;
     try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch { /* not JSON: shown as it is */ }
     const cut = shown.length > BODY_PREVIEW_CHARS;
-    const download = () => {
-      const url = URL.createObjectURL(new Blob([text], { type: 'application/octet-stream' }));
-      const link = h('a', { href: url, download: fileName });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    };
     return h('div', { class: 'body' },
       h('pre', { tabindex: 0, 'aria-label': label }, cut ? shown.slice(0, BODY_PREVIEW_CHARS) : shown),
-      cut ? h('p', { class: 'muted' }, `Showing the first ${BODY_PREVIEW_CHARS.toLocaleString()} of ${shown.length.toLocaleString()} characters.`) : null,
+      cut ? h('p', { class: 'muted' }, `Showing the first ${BODY_PREVIEW_CHARS.toLocaleString('en')} of ${shown.length.toLocaleString('en')} characters.`) : null,
       alreadyTruncated ? h('p', { class: 'muted' }, 'The target\'s answer was cut when it was recorded.') : null,
-      h('button', { type: 'button', class: 'secondary', onclick: download }, cut ? 'Download the whole body' : 'Download'));
+      h('button', { type: 'button', class: 'secondary', onclick: () => saveFile(text, fileName) }, cut ? 'Download the whole body' : 'Download'));
+  }
+
+  /** A claim-check body (too large for a queue message): a preview of its first bytes, and the whole as a download. */
+  function storedBodyView(id, bodyRef) {
+    const container = h('div', { class: 'body' }, h('p', { class: 'muted' }, `Loading the first ${BODY_PREVIEW_CHARS.toLocaleString('en')} bytes of ${bodyRef.length.toLocaleString('en')}…`));
+    fetchBody(id, BODY_PREVIEW_CHARS).then(({ bytes, total }) => {
+      const text = new TextDecoder('utf-8').decode(bytes);
+      container.replaceChildren(
+        h('pre', { tabindex: 0, 'aria-label': 'Delivery body' }, text),
+        h('p', { class: 'muted' }, bytes.length < total
+          ? `Showing the first ${bytes.length.toLocaleString('en')} of ${total.toLocaleString('en')} bytes (stored as a blob; replay sends it from there).`
+          : `The whole body, ${total.toLocaleString('en')} bytes (stored as a blob).`),
+        h('button', { type: 'button', class: 'secondary', onclick: guard(async () => saveFile((await fetchBody(id)).bytes, `${id}.json`)) }, 'Download the whole body'));
+    }, (error) => {
+      container.replaceChildren(h('p', { class: 'error' }, error instanceof ApiError ? `${error.status}: ${error.message}` : error.message));
+    });
+    return container;
   }
 
   async function replayOne(entry) {

@@ -23,6 +23,8 @@ public sealed class ConsoleBrowser : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: run eng/install-chromium.sh (eng/test.sh does).");
         }
 
+        // The whole suite shares two cores: give the page time to answer rather than fail on a slow machine.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         Context = await _playwright.Chromium.LaunchPersistentContextAsync(_profile, new BrowserTypeLaunchPersistentContextOptions
         {

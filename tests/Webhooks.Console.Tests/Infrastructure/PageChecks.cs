@@ -28,6 +28,9 @@ public static class PageChecks
         var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, name + ".png");
+
+        // The previous action's notice fades by itself after a few seconds; leave it out of the picture.
+        await page.EvaluateAsync("() => { document.getElementById('status').textContent = ''; }");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
         if (Environment.GetEnvironmentVariable(UpdateScreenshotsVariable) == "update")
         {

@@ -82,7 +82,7 @@ public static class HttpAdmin
             ["deadletters", "replay"] when HttpMethods.IsPost(method) => ReplayAsync(httpContext, traceId),
             ["deadletters", "replay"] => NotAllowed(httpContext, "POST", traceId),
             ["deadletters", var id] when HttpMethods.IsGet(method) => ShowAsync(httpContext, id, traceId),
-            ["deadletters", var id, "body"] when HttpMethods.IsGet(method) => Console.ConsoleAdminApi.BodyAsync(httpContext, Store(httpContext), id, traceId),
+            ["deadletters", var id, "body"] when HttpMethods.IsGet(method) => Console.DeadLetterBodyDownload.HandleAsync(httpContext, Store(httpContext), id, traceId),
             ["deadletters", _, "body"] => NotAllowed(httpContext, "GET", traceId),
             ["deadletters", _] => NotAllowed(httpContext, "GET", traceId),
             ["queues"] when HttpMethods.IsGet(method) => QueuesAsync(httpContext),

@@ -3,19 +3,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
-using Webhooks.DeadLetters;
 using Webhooks.Delivery;
 using Webhooks.Intake;
-using Webhooks.Payloads;
-using Webhooks.Problems;
 
 namespace Webhooks.Hosting.Console;
 
 /// <summary>
 /// The admin endpoints the console needs beyond the dead-letter API, behind the same key check in
 /// <see cref="HttpAdmin"/>: <c>GET sources</c> (what to register with each provider, no secrets) and
-/// <c>GET activity</c> (this instance's outcome counts over the last hour), and <c>GET deadletters/{id}/body</c>
-/// (a delivery's body as a download, from the record or its claim-check blob; <c>Range: bytes=0-N</c> for a preview).
+/// <c>GET activity</c> (this instance's outcome counts over the last hour); see also <see cref="DeadLetterBodyDownload"/>.
 /// </summary>
 internal static class ConsoleAdminApi
 {
@@ -39,97 +35,10 @@ internal static class ConsoleAdminApi
     public static IntakeResponse Activity(HttpContext httpContext)
     {
         var activity = httpContext.RequestServices.GetService<DeliveryActivity>();
-        var window = activity?.Snapshot() ?? new ActivityWindow(TimeProvider.System.GetUtcNow(), 60, []);
+        var time = httpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
+        var window = activity?.Snapshot() ?? new ActivityWindow(time.GetUtcNow(), 60, []);
         return Json(window, ConsoleJsonContext.Default.ActivityWindow);
     }
-
-    public static async Task<IntakeResponse> BodyAsync(HttpContext httpContext, DeadLetterStore store, string id, string traceId)
-    {
-        var cancellationToken = httpContext.RequestAborted;
-        var entry = await store.GetAsync(id, cancellationToken);
-        if (entry?.Record.Envelope is not { } envelope)
-        {
-            return NotFound(httpContext, entry is null ? $"No dead-letter entry with id '{id}'." : $"Dead-letter entry '{id}' holds no delivery body.", traceId);
-        }
-
-        var length = envelope.Body?.LongLength ?? envelope.BodyRef?.Length ?? 0;
-        var count = PrefixLength(httpContext.Request.Headers.Range.ToString(), length);
-        var response = httpContext.Response;
-
-        // Never rendered by the browser whatever the provider sent (it is untrusted): an attachment, sniffing off.
-        response.StatusCode = count < length ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
-        response.ContentType = "application/octet-stream";
-        response.Headers.ContentDisposition = $"attachment; filename=\"{SafeFileName(envelope.Id)}.body\"";
-        response.Headers.XContentTypeOptions = "nosniff";
-        response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-        response.Headers.AcceptRanges = "bytes";
-        response.Headers["X-Delivery-Content-Type"] = envelope.ContentType;
-        if (count < length)
-        {
-            response.Headers.ContentRange = $"bytes 0-{Math.Max(0, count - 1)}/{length}";
-        }
-
-        if (envelope.Body is { } inline)
-        {
-            response.ContentLength = count;
-            await response.Body.WriteAsync(inline.AsMemory(0, (int)count), cancellationToken);
-            return Written(response);
-        }
-
-        if (envelope.BodyRef is not { } reference || httpContext.RequestServices.GetService<PayloadStore>() is not { } payloads)
-        {
-            return NotFound(httpContext, $"The body of '{id}' is not stored where this host can read it.", traceId);
-        }
-
-        try
-        {
-            await using var stored = await payloads.OpenReadAsync(reference, cancellationToken);
-            response.ContentLength = count;
-            await CopyPrefixAsync(stored.Content, response.Body, count, cancellationToken);
-            return Written(response);
-        }
-        catch (PayloadNotFoundException)
-        {
-            response.Headers.Remove("Content-Range");
-            response.Headers.Remove("Content-Disposition");
-            return NotFound(httpContext, $"The body of '{id}' is no longer stored (deleted, or removed by the storage lifecycle rule).", traceId);
-        }
-    }
-
-    /// <summary>How many leading bytes to send: all, or N+1 for <c>bytes=0-N</c> (the only range the console asks for).</summary>
-    private static long PrefixLength(string range, long length)
-    {
-        const string Prefix = "bytes=0-";
-        return range.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)
-            && long.TryParse(range.AsSpan(Prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last)
-            ? Math.Min(length, last + 1)
-            : length;
-    }
-
-    private static async Task CopyPrefixAsync(Stream source, Stream destination, long count, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[81920];
-        while (count > 0)
-        {
-            var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-
-            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            count -= read;
-        }
-    }
-
-    private static string SafeFileName(string id) =>
-        new([.. id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')]);
-
-    /// <summary>The response is already written; the admin API's writer leaves a started response alone.</summary>
-    private static IntakeResponse Written(HttpResponse response) => new() { Status = response.StatusCode };
-
-    private static IntakeResponse NotFound(HttpContext httpContext, string message, string traceId) =>
-        ProblemResponses.Create(httpContext, new Problem(404, ErrorCodes.NotFound, message) { Entity = ProblemEntities.DeadLetter }, traceId);
 
     private static ConsoleSource Describe(string name, SourceOptions source, string root, long defaultMaxBodyBytes, HandshakeLog? log, TargetPauseRegistry? pauses)
     {

@@ -89,7 +89,7 @@
   /** Runs a button's action; a failure is announced instead of lost. */
   function guard(action) {
     return (event) => Promise.resolve(action(event)).catch((error) => {
-      if (!key()) return;
+      if (!key() || error.name === 'AbortError') return;
       say(error instanceof ApiError ? `${error.status}: ${error.message}` : error.message);
     });
   }
@@ -106,6 +106,9 @@
 
   function key() { return sessionStorage.getItem(KEY_STORAGE); }
 
+  // Each navigation cancels the previous page's reads, so a slow page never paints over the one asked for next.
+  let pageReads = new AbortController();
+
   /** Calls the admin API with the key as a header; never in the URL, never a cookie (so no CSRF to defend against). */
   async function api(method, path, { query, body, apiKey } = {}) {
     const url = new URL(path, apiBase);
@@ -117,6 +120,7 @@
     const response = await fetch(url, {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'omit', cache: 'no-store', redirect: 'error',
+      signal: method === 'GET' ? pageReads.signal : undefined,
     });
     const data = await response.json().catch(() => null);
     if (!response.ok) {
@@ -199,6 +203,8 @@
 
   async function route() {
     if (!key()) { showSignIn(); return; }
+    pageReads.abort();
+    pageReads = new AbortController();
     const { parts, params } = parseHash();
     const page = parts[0] || 'overview';
     for (const link of document.querySelectorAll('#nav a')) {
@@ -212,7 +218,7 @@
       else if (page === 'sources') await sources();
       else render('Not found', h('p', null, 'No such page. ', h('a', { href: '#/overview' }, 'Go to the overview.')));
     } catch (error) {
-      if (!key()) return; // signed out by a 401/403
+      if (!key() || error.name === 'AbortError') return; // signed out by a 401/403, or left for another page
       render('Something went wrong', h('p', { class: 'error', role: 'alert' }, error instanceof ApiError ? `${error.status}: ${error.message}` : error.message));
     } finally {
       view.removeAttribute('aria-busy');

@@ -286,8 +286,8 @@
 
   async function resume(source) {
     const result = await api('POST', `targets/${encodeURIComponent(source)}/resume`);
-    say(result.resumed ? `Resumed the target of ${source}.` : `The target of ${source} was not paused.`);
     await overview();
+    say(result.resumed ? `Resumed the target of ${source}.` : `The target of ${source} was not paused.`);
   }
 
   // ---------- dead letters ----------
@@ -403,8 +403,8 @@
     if (!dry.matched) { say('Nothing matches: nothing to replay.'); return; }
     if (!await confirmAction('Replay dead letters', `${dry.matched} dead letter(s) ${describe(filter)} will be put back on the deliveries queue.`, `Replay ${dry.matched}`)) return;
     const result = await api('POST', 'deadletters/replay', { body: selection(filter) });
+    await route(); // refreshed before it is announced, so what follows the notice is the new page
     say(`Replayed ${result.replayed} of ${result.matched}${result.failed ? `; ${result.failed} failed` : ''}.`);
-    await route();
   }
 
   async function bulkPurge(filter) {
@@ -414,8 +414,8 @@
     // all=true: "everything matching these filters", as in a replay body (the API insists on it for acting on more than named ids).
     const query = { ...filter, all: 'true', confirm: 'true' };
     const result = await api('DELETE', 'deadletters', { query });
-    say(`Purged ${result.deleted} of ${result.matched}.`);
     await route();
+    say(`Purged ${result.deleted} of ${result.matched}.`);
   }
 
   /** The confirmation step: a modal dialog (Escape or Cancel declines). */

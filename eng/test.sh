@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test. Needs only the .NET SDK and Node.js: installs the pinned Azurite (the tests start it themselves)
-# and the pinned Bicep CLI, compiles and lints infra/, then builds the whole solution (the Functions app, the Kestrel
-# host, the CLI, benchmarks) and runs every test project. Any part that does not build fails the run.
+# Runs every test. Needs only the .NET SDK and Node.js: installs the pinned Azurite (the tests start it themselves),
+# the pinned Bicep CLI and Debian's chromium (the console's browser tests), compiles and lints infra/, then builds the
+# whole solution (the Functions app, the Kestrel host, the console, the CLI, benchmarks) and runs every test project.
+# Any part that does not build fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash eng/install-azurite.sh
+bash eng/install-chromium.sh
 bash eng/check-infra.sh
 
 log=$(mktemp)

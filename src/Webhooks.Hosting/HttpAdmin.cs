@@ -23,10 +23,12 @@ namespace Webhooks.Hosting;
 /// <list type="bullet">
 /// <item><c>GET deadletters</c> — filters <c>source, reason, status, errorCode, from, to, poisoned</c>; paging <c>skip, take</c>.</item>
 /// <item><c>GET deadletters/{id}</c> — one entry by delivery id or message id, full record.</item>
+/// <item><c>GET deadletters/{id}/body</c> — its delivery body as a download (inline or claim check); <c>Range: bytes=0-N</c> for a preview.</item>
 /// <item><c>POST deadletters/replay</c> — body <c>{"ids":[…]}</c> or <c>{"all":true, filters…}</c>, <c>dryRun</c>, <c>rate</c>.</item>
 /// <item><c>DELETE deadletters?confirm=true</c> — purge by filters (or <c>id=</c> values).</item>
 /// <item><c>GET queues</c> — depth and oldest age of every queue.</item>
 /// <item><c>GET targets</c>, <c>POST targets/{source}/resume</c> — paused targets of this instance.</item>
+/// <item><c>GET sources</c>, <c>GET activity</c> — for the console: sources without secrets, and this instance's last hour of outcomes.</item>
 /// </list>
 /// Every request needs an admin key in <c>x-api-key</c> (<c>Webhooks:Admin:ApiKeys</c>): none → 401, another → 403.
 /// Errors are problem bodies written by the same <see cref="ProblemWriter"/> as intake's.
@@ -80,6 +82,8 @@ public static class HttpAdmin
             ["deadletters", "replay"] when HttpMethods.IsPost(method) => ReplayAsync(httpContext, traceId),
             ["deadletters", "replay"] => NotAllowed(httpContext, "POST", traceId),
             ["deadletters", var id] when HttpMethods.IsGet(method) => ShowAsync(httpContext, id, traceId),
+            ["deadletters", var id, "body"] when HttpMethods.IsGet(method) => Console.DeadLetterBodyDownload.HandleAsync(httpContext, Store(httpContext), id, traceId),
+            ["deadletters", _, "body"] => NotAllowed(httpContext, "GET", traceId),
             ["deadletters", _] => NotAllowed(httpContext, "GET", traceId),
             ["queues"] when HttpMethods.IsGet(method) => QueuesAsync(httpContext),
             ["queues"] => NotAllowed(httpContext, "GET", traceId),
@@ -87,6 +91,10 @@ public static class HttpAdmin
             ["targets"] => NotAllowed(httpContext, "GET", traceId),
             ["targets", var source, "resume"] when HttpMethods.IsPost(method) => Task.FromResult(Resume(httpContext, source, traceId)),
             ["targets", _, "resume"] => NotAllowed(httpContext, "POST", traceId),
+            ["sources"] when HttpMethods.IsGet(method) => Task.FromResult(Console.ConsoleAdminApi.Sources(httpContext)),
+            ["sources"] => NotAllowed(httpContext, "GET", traceId),
+            ["activity"] when HttpMethods.IsGet(method) => Task.FromResult(Console.ConsoleAdminApi.Activity(httpContext)),
+            ["activity"] => NotAllowed(httpContext, "GET", traceId),
             _ => Task.FromResult(Problem(httpContext, new Problem(404, ErrorCodes.NotFound, "No admin endpoint at this path.") { Entity = ProblemEntities.Route }, traceId)),
         };
     }

@@ -7,6 +7,7 @@ using Webhooks.DeadLetters;
 using Webhooks.Dedup;
 using Webhooks.Delivery;
 using Webhooks.Diagnostics;
+using Webhooks.Hosting.Console;
 using Webhooks.Intake;
 using Webhooks.Intake.Handshakes;
 using Webhooks.Queuing;
@@ -54,6 +55,7 @@ public static class WebhooksServiceCollectionExtensions
         // Operations: the dead-letter store behind the admin API, and the "Webhooks" meter.
         services.AddWebhookDeadLetters();
         services.AddWebhookMetrics();
+        services.AddWebhookConsole();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Webhooks.Hosting;
+using Webhooks.Hosting.Console;
 using Webhooks.Server;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,6 +7,7 @@ builder.Services.AddWebhooks(builder.Configuration);
 
 var app = builder.Build();
 app.MapWebhooks();
+app.MapWebhooksConsole();
 app.MapDevelopmentEcho();
 app.Run();
 

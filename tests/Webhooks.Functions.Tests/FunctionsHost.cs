@@ -67,6 +67,7 @@ internal sealed class FunctionsHost : IAsyncDisposable
     {
         const string Webhooks = "/api/webhooks/";
         const string Manage = "/api/manage/";
+        const string Console = "/api/console/";
         if (path.StartsWith(Webhooks, StringComparison.Ordinal))
         {
             return ReceiveWebhook.Run(request, path[Webhooks.Length..]);
@@ -75,6 +76,11 @@ internal sealed class FunctionsHost : IAsyncDisposable
         if (path.StartsWith(Manage, StringComparison.Ordinal))
         {
             return AdminApi.Run(request, path[Manage.Length..]);
+        }
+
+        if (path.StartsWith(Console, StringComparison.Ordinal))
+        {
+            return OperatorConsole.Run(request, path[Console.Length..]);
         }
 
         return path == "/api/health"

@@ -17,7 +17,7 @@ public sealed class FunctionsMetadataTests
     {
         var names = Functions().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal);
 
-        string[] expected = ["AdminApi", "CheckHealth", .. DeliveryFunctionNames(), "ReceiveWebhook"];
+        string[] expected = ["AdminApi", "CheckHealth", .. DeliveryFunctionNames(), "OperatorConsole", "ReceiveWebhook"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), names);
     }
 
@@ -25,6 +25,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("ReceiveWebhook", "webhooks/{source}")]
     [InlineData("CheckHealth", "health")]
     [InlineData("AdminApi", "manage/{*path}")]
+    [InlineData("OperatorConsole", "console/{*path}")]
     public void HttpFunction_IsAnonymous_OnItsRoute_AndTakesEveryMethodSoTheHandlerAnswers405(string name, string route)
     {
         var trigger = Trigger(name);

@@ -39,6 +39,7 @@ public static class HttpContract
         Case("admin_no_key_401", _ => Request("GET", "/api/manage/queues"), new(401, "missingApiKey")),
         Case("admin_wrong_key_403", _ => Request("GET", "/api/manage/queues", headers: [("x-api-key", "not-the-key")]), new(403, null)),
         Case("admin_put_405_with_allow", _ => Request("PUT", "/api/manage/queues", headers: [("x-api-key", AdminKey)]), new(405, "methodNotAllowed", Headers("Allow", "GET"))),
+        Case("console_post_405_with_allow", _ => Request("POST", "/api/console/", Encoding.UTF8.GetBytes("{}"), Json), new(405, "methodNotAllowed", Headers("Allow", "GET, HEAD"))),
         Case("admin_unknown_path_404", _ => Request("GET", "/api/manage/nothing-here", headers: [("x-api-key", AdminKey)]), new(404, "notFound")),
     ];
 

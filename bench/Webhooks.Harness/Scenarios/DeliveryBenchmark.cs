@@ -13,7 +13,7 @@ namespace Webhooks.Harness.Scenarios;
 
 /// <summary>
 /// Delivery throughput: a backlog of N deliveries drained by the real host's worker (receive → POST to a loopback
-/// Kestrel target answering 200 → delete), against a raw receive + delete loop with our client on the same Azurite,
+/// Kestrel target answering 200 → delete), against a raw receive + delete loop with the SDK client on the same Azurite,
 /// shaped like the worker (one poller, the same batch size, the same number in flight).
 /// </summary>
 public static class DeliveryBenchmark

@@ -17,7 +17,7 @@ namespace Webhooks.Harness.Scenarios;
 
 /// <summary>
 /// Intake throughput against its two ceilings, measured in the same run: (a) the real host (verify + validate +
-/// enqueue to Azurite) against a raw Put Message loop with our client to the same Azurite; (b) the same pipeline
+/// enqueue to Azurite) against a raw Put Message loop with the SDK client to the same Azurite; (b) the same pipeline
 /// with the queue replaced by an in-process sink against a bare Kestrel endpoint answering 202.
 /// </summary>
 public static class IntakeBenchmark
@@ -76,7 +76,7 @@ public static class IntakeBenchmark
         });
 
         // The storage work of one deduplicated delivery, without intake: claim the id (blob upload, If-None-Match: *),
-        // put the message, confirm the claim (blob upload, If-Match), with our clients, as intake does.
+        // put the message, confirm the claim (blob upload, If-Match), with the SDK clients, as intake does.
         var dedupContainer = azurite.CreateBlobServiceClient().GetBlobContainerClient("bench-rawdedup");
         await dedupContainer.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var record = DedupRecord.Pending("bench", "msg_raw", SHA256.HashData(rawBody), DateTimeOffset.UtcNow);

@@ -51,6 +51,25 @@ public sealed class UntrustedMessageTests(AzuriteFixture azurite, ITestOutputHel
         Assert.Equal(DeadLetterReasons.MalformedMessage, listed.Reason);
     }
 
+    [Fact]
+    public async Task MessageThatIsNotBase64_InTheDeadLetterQueue_IsListedWithItsRawText_NotHidden()
+    {
+        await using var host = await DeliveryHost.CreateAsync(azurite, _target.Url, output);
+        const string Raw = "a note someone left by hand";
+        await azurite.CreateRawQueueServiceClient().GetQueueClient(host.Queues.DeadLetter.Name).SendMessageAsync(Raw);
+        var store = new DeadLetterStore(host.Queues, TimeProvider.System);
+
+        var first = await store.ListAsync();
+        var again = await store.ListAsync();
+
+        var listed = Assert.Single(again.Items);
+        Assert.Equal(DeadLetterReasons.MalformedMessage, listed.Reason);
+        Assert.False(listed.Poisoned);
+        Assert.Equal(Raw, (await store.GetAsync(listed.Id))!.Record.RawMessage);
+        Assert.Equal(1, await host.CountAsync(host.Queues.DeadLetter));
+        Assert.True(first.Total <= 1);
+    }
+
     [Theory]
     [InlineData("other-container")]
     [InlineData("own-container-other-name")]

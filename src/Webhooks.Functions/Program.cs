@@ -1,4 +1,6 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Webhooks.Hosting;
@@ -13,5 +15,18 @@ builder.ConfigureFunctionsWebApplication();
 builder.Configuration.AddInMemoryCollection([new("Webhooks:Delivery:Enabled", "false")]);
 
 builder.Services.AddWebhooks(builder.Configuration);
+
+// Telemetry by configuration (docs/observability.md): the worker's OpenTelemetry integration, exporting to Application
+// Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set (host.json's telemetryMode makes the host do the same).
+builder.Services.AddWebhooksTelemetry(
+    builder.Configuration,
+    useAzureMonitor: (otel, credential) => otel.UseAzureMonitorExporter(o =>
+    {
+        if (credential is not null)
+        {
+            o.Credential = credential;
+        }
+    }),
+    configureHost: otel => otel.UseFunctionsWorkerDefaults());
 
 builder.Build().Run();

@@ -220,6 +220,7 @@ public sealed class TargetClient
             }
 
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+            Diagnostics.DeliveryTelemetry.Propagate(request, envelope);
             await AuthenticateAsync(request, envelope, source.Target.Auth, cancellationToken).ConfigureAwait(false);
             return request;
         }

@@ -22,6 +22,7 @@ public sealed class StorageDeliveryQueue(WebhookQueues queues) : IDeliveryQueue
         ArgumentNullException.ThrowIfNull(envelope);
         await queues.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var queue = queues.DeliveryQueues[_partitioner.Choose(envelope.PartitionKey, queues.DeliveryQueues.Count)];
+        Diagnostics.IntakeTelemetry.Queued(queue.Name);
         try
         {
             await queue.SendMessageAsync(serializedEnvelope, timeToLive: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken).ConfigureAwait(false);

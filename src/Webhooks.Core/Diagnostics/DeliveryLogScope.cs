@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using Webhooks.Envelopes;
+
+namespace Webhooks.Diagnostics;
+
+/// <summary>
+/// The log scope of one delivery's processing: delivery id, source, queue and trace id, so a worker's log line joins
+/// its intake's trace even when no span is being recorded (the trace id then comes from the envelope).
+/// </summary>
+public static class DeliveryLogScope
+{
+    /// <summary>The scope state for <paramref name="envelope"/> taken from <paramref name="queue"/>.</summary>
+    public static Dictionary<string, object?> For(DeliveryEnvelope envelope, string queue)
+    {
+        var scope = new Dictionary<string, object?>(4) { ["DeliveryId"] = envelope.Id, ["Source"] = envelope.Source, ["Queue"] = queue };
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } current)
+        {
+            scope["TraceId"] = current.TraceId.ToHexString();
+        }
+        else if (TraceParents.TryParse(envelope.TraceParent, out var stored))
+        {
+            scope["TraceId"] = stored.TraceId.ToHexString();
+        }
+
+        return scope;
+    }
+}

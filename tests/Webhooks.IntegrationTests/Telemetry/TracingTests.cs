@@ -57,6 +57,11 @@ public sealed class TracingTests(AzuriteFixture azurite) : IClassFixture<Azurite
 
         // The target was told the trace: every call carried a traceparent of the intake's trace.
         Assert.All(received, r => Assert.Equal(intake.TraceId.ToHexString(), r.Header("traceparent")?.Split('-')[1]));
+
+        // The HttpClient spans of the target calls keep the target's authority only (its path may carry a key).
+        var calls = host.Spans.Where(s => s.OperationName == "System.Net.Http.HttpRequestOut" && attempts.Any(a => a.SpanId == s.ParentSpanId)).ToList();
+        Assert.Equal(2, calls.Count);
+        Assert.All(calls, c => Assert.Equal(target.BaseUri.GetLeftPart(UriPartial.Authority) + "/", c.GetTagItem("url.full")));
     }
 
     [Fact]

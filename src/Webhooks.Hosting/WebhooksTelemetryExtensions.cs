@@ -28,6 +28,12 @@ public static class WebhooksTelemetryExtensions
     /// <summary>Setting that turns the OTLP exporter on.</summary>
     public const string OtlpSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>
+    /// <c>true</c>: record every span and metric but export nothing (benchmarks measure telemetry's cost with it;
+    /// see docs/benchmarks.md). Off by default.
+    /// </summary>
+    public const string RecordWithoutExportSetting = "Webhooks:Telemetry:RecordWithoutExport";
+
     /// <summary>The <c>service.name</c> unless <c>OTEL_SERVICE_NAME</c> says otherwise.</summary>
     public const string DefaultServiceName = "webhooks";
 
@@ -48,7 +54,8 @@ public static class WebhooksTelemetryExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var azureMonitor = useAzureMonitor is not null && !string.IsNullOrWhiteSpace(configuration[AzureMonitorSetting]);
         var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpSetting]);
-        if (!azureMonitor && !otlp)
+        var recordOnly = configuration.GetValue<bool>(RecordWithoutExportSetting);
+        if (!azureMonitor && !otlp && !recordOnly)
         {
             return null;
         }

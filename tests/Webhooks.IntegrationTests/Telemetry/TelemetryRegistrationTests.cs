@@ -5,12 +5,17 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Webhooks.Hosting;
+using Webhooks.IntegrationTests.Hosting;
 
 namespace Webhooks.IntegrationTests.Telemetry;
 
 /// <summary>Exporters by configuration only: which settings turn what on.</summary>
 public sealed class TelemetryRegistrationTests
 {
+    // Loopback port 1: these tests never reach storage (an unknown source is answered 404 before any storage call).
+    private const string UnreachableStorage =
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+
     [Fact]
     public void NeitherExporterConfigured_RegistersNothing()
     {
@@ -54,6 +59,37 @@ public sealed class TelemetryRegistrationTests
 
         Assert.True(called);
         Assert.IsType<ManagedIdentityCredential>(given);
+    }
+
+    [Fact]
+    public async Task RealServer_WithAnOtlpEndpoint_RegistersTelemetryAndStillAnswers()
+    {
+        // A loopback port nobody listens on: the exporter's sends fail quietly, nothing leaves the machine.
+        await using var host = new WebhooksHostFactory(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = UnreachableStorage,
+            ["Webhooks:Delivery:Enabled"] = "false",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
+        });
+        using var client = host.CreateClient();
+
+        using var response = await client.PostAsync("/api/webhooks/nowhere", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.NotNull(host.Services.GetService<TracerProvider>());
+        Assert.NotNull(host.Services.GetService<MeterProvider>());
+    }
+
+    [Fact]
+    public async Task RealServer_WithoutExporters_RegistersNoTelemetry()
+    {
+        await using var host = new WebhooksHostFactory(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = UnreachableStorage, ["Webhooks:Delivery:Enabled"] = "false" });
+        using var client = host.CreateClient();
+
+        using var response = await client.PostAsync("/api/webhooks/nowhere", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Null(host.Services.GetService<TracerProvider>());
     }
 
     [Theory]

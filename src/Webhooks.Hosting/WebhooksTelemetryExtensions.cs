@@ -87,8 +87,9 @@ public static class WebhooksTelemetryExtensions
     }
 
     /// <summary>
-    /// The engine's spans (source <c>Webhooks</c>) with ASP.NET Core and HttpClient instrumentation; the spans of calls
-    /// to delivery targets keep only scheme, host and port of the URL, whose path or query may carry a key.
+    /// The engine's spans (source <c>Webhooks</c>) with ASP.NET Core and HttpClient instrumentation. HttpClient spans
+    /// are kept only inside a trace, and those of calls to delivery targets keep only scheme, host and port of the
+    /// URL, whose path or query may carry a key.
     /// </summary>
     public static TracerProviderBuilder AddWebhooksInstrumentation(this TracerProviderBuilder tracing)
     {
@@ -97,7 +98,7 @@ public static class WebhooksTelemetryExtensions
             .AddSource(WebhooksTelemetry.SourceName)
             .AddAspNetCoreInstrumentation()
             .AddHttpClientInstrumentation()
-            .AddProcessor(new TargetUrlRedactor());
+            .AddProcessor(new HttpClientSpanTrimmer());
     }
 
     /// <summary>The engine's meter (<c>Webhooks</c>) with ASP.NET Core and HttpClient metrics.</summary>
@@ -146,12 +147,27 @@ public static class WebhooksTelemetryExtensions
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
     }
 
-    // The HttpClient span of a call made inside a delivery span is a call to a target: keep its URL to the authority.
-    private sealed class TargetUrlRedactor : BaseProcessor<Activity>
+    // HttpClient spans: only calls made inside a trace (intake's storage writes, a delivery's call and settlement)
+    // are kept — the worker's idle polls and the gauges' sampling would otherwise each start a trace every few
+    // seconds; and a call made inside a delivery span is a call to a target: its URL is kept to the authority.
+    private sealed class HttpClientSpanTrimmer : BaseProcessor<Activity>
     {
+        private const string HttpClientOperation = "System.Net.Http.HttpRequestOut";
+
+        public override void OnStart(Activity data)
+        {
+            if (data.OperationName == HttpClientOperation && data.ParentSpanId == default)
+            {
+                // Not recorded: exporters skip it, and the runtime stops filling in its tags.
+                data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+                data.IsAllDataRequested = false;
+            }
+        }
+
         public override void OnEnd(Activity data)
         {
-            if (data.Parent is { } parent
+            if (data.OperationName == HttpClientOperation
+                && data.Parent is { } parent
                 && ReferenceEquals(parent.Source, WebhooksTelemetry.Source)
                 && parent.OperationName == WebhooksTelemetry.DeliverySpan
                 && data.GetTagItem("url.full") is string url

@@ -7,8 +7,8 @@ internal static class ReplayEnvelope
 {
     /// <summary>
     /// A copy of <paramref name="original"/> (through the serializer, so no field is dropped) with the same delivery
-    /// id, attempts reset, the replay counted, the retry window restarted at <paramref name="now"/>, and the trace context moved on
-    /// (<see cref="DeliveryEnvelope.OriginalTraceParent"/>).
+    /// id, attempts reset, the replay counted, the retry window restarted at <paramref name="now"/>, and the trace
+    /// context moved on (<see cref="DeliveryEnvelope.OriginalTraceParent"/>).
     /// </summary>
     public static DeliveryEnvelope From(DeliveryEnvelope original, DateTimeOffset now)
     {

@@ -21,16 +21,6 @@ public static class IntakeTelemetry
         return activity;
     }
 
-    /// <summary>
-    /// Stamps the trace context on a new envelope: the current span's traceparent (what delivery continues) and the
-    /// provider's own <c>traceparent</c> header, when well-formed.
-    /// </summary>
-    public static void StampTraceContext(DeliveryEnvelope envelope, IRequestHeaders headers)
-    {
-        envelope.TraceParent = TraceParents.Current();
-        envelope.ProviderTraceParent = TraceParents.Valid(headers["traceparent"]);
-    }
-
     /// <summary>Tags the delivery being accepted: its id, the provider's id and the body size.</summary>
     public static void Accepting(DeliveryEnvelope envelope, string? providedId, long? bodyBytes)
     {

@@ -195,20 +195,17 @@ public sealed partial class WebhookIntake(
     internal IntakeResponse Invalid(IntakeRequest request, Dictionary<string, string[]> errors) =>
         Fail(request, new Problem(422, ErrorCodes.InvalidArguments, "The given data was invalid.") { Errors = errors });
 
-    internal DeliveryEnvelope NewEnvelope(IntakeRequest request, string? providedId, DateTimeOffset now, string? partitionKey)
+    internal DeliveryEnvelope NewEnvelope(IntakeRequest request, string? providedId, DateTimeOffset now, string? partitionKey) => new()
     {
-        var envelope = new DeliveryEnvelope
-        {
-            Id = providedId ?? DeliveryIdResolver.Mint(Guid.CreateVersion7),
-            Source = request.Source,
-            ReceivedAt = now,
-            ContentType = request.Headers["Content-Type"]!,
-            Headers = ForwardedHeaders.Capture(request.Headers),
-            PartitionKey = partitionKey,
-        };
-        Diagnostics.IntakeTelemetry.StampTraceContext(envelope, request.Headers);
-        return envelope;
-    }
+        Id = providedId ?? DeliveryIdResolver.Mint(Guid.CreateVersion7),
+        Source = request.Source,
+        ReceivedAt = now,
+        ContentType = request.Headers["Content-Type"]!,
+        Headers = ForwardedHeaders.Capture(request.Headers),
+        PartitionKey = partitionKey,
+        TraceParent = Diagnostics.TraceParents.Current(), // what every delivery attempt continues
+        ProviderTraceParent = Diagnostics.TraceParents.Valid(request.Headers["traceparent"]),
+    };
 
     internal static Problem? StateProblem(string state) => state.ToLowerInvariant() switch
     {

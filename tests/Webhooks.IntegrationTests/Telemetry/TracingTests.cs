@@ -16,6 +16,7 @@ namespace Webhooks.IntegrationTests.Telemetry;
 public sealed class TracingTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private const string ProviderTraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    private const string AdminKey = "admin-key-for-telemetry-tests-0123";
 
     [Fact]
     public async Task OnePost_ProducesAnIntakeSpan_AndOneAttemptSpanPerCall_InTheSameTrace()
@@ -88,6 +89,31 @@ public sealed class TracingTests(AzuriteFixture azurite) : IClassFixture<Azurite
     }
 
     [Fact]
+    public async Task Replay_IsANewTrace_LinkedToTheOriginalIntake()
+    {
+        await using var target = await ScriptedTarget.StartAsync();
+        target.Enqueue(TargetReply.Of(422), TargetReply.Of(200));
+        var deliveries = UniqueNames.Queue("otel");
+        await using var host = CreateHost("traced", deliveries, target.Url);
+        using var client = host.CreateClient();
+
+        using var accepted = await client.SendAsync(SignedRequests.StandardWebhooks("traced", "{\"a\":1}", "msg_otel_replay", DateTimeOffset.UtcNow));
+        await WaitForSpansAsync(host, WebhooksTelemetry.DeliverySpan, "msg_otel_replay", 1);
+        var replayed = await ReplayAsync(client, "msg_otel_replay");
+        var attempts = await WaitForSpansAsync(host, WebhooksTelemetry.DeliverySpan, "msg_otel_replay", 2);
+        var intake = Assert.Single(host.Spans, s => s.OperationName == WebhooksTelemetry.IntakeSpan && Equals(s.GetTagItem(Tags.DeliveryId), "msg_otel_replay"));
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(1, replayed);
+        var original = Assert.Single(attempts, a => a.GetTagItem(Tags.ReplayCount) is null);
+        var replay = Assert.Single(attempts, a => Equals(a.GetTagItem(Tags.ReplayCount), 1));
+        Assert.Equal(intake.TraceId, original.TraceId);
+        Assert.NotEqual(intake.TraceId, replay.TraceId); // the admin request's trace
+        Assert.Contains(replay.Links, l => l.Context.TraceId == intake.TraceId && l.Context.SpanId == intake.SpanId);
+        Assert.Equal("done", replay.GetTagItem(Tags.Outcome));
+    }
+
+    [Fact]
     public async Task RefusedRequest_IntakeSpanCarriesStatusAndErrorCode_AndUnknownSourcesStayOut()
     {
         var deliveries = UniqueNames.Queue("otel");
@@ -112,8 +138,32 @@ public sealed class TracingTests(AzuriteFixture azurite) : IClassFixture<Azurite
         return json.RootElement.TryGetProperty("traceId", out var id) ? id.GetString() : null;
     }
 
+    // The dead-letter record is written just after the delivery span ends: retry the replay until it finds it (bounded).
+    private static async Task<int> ReplayAsync(HttpClient client, string id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/deadletters/replay")
+            {
+                Content = new StringContent($$"""{"ids":["{{id}}"]}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("x-api-key", AdminKey);
+            using var response = await client.SendAsync(request);
+            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var replayed = json.RootElement.TryGetProperty("replayed", out var n) ? n.GetInt32() : 0;
+            if (replayed > 0 || DateTime.UtcNow > deadline)
+            {
+                return replayed;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     private TelemetryHost CreateHost(string source, string deliveries, Uri targetUrl) => new(new Dictionary<string, string?>
     {
+        ["Webhooks:Admin:ApiKeys:0"] = AdminKey,
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["Webhooks:Queues:Deliveries"] = deliveries,
         ["Webhooks:Queues:DeadLetter"] = deliveries + "-dlq",

@@ -13,11 +13,9 @@ public static class DeliveryLogScope
     public static Dictionary<string, object?> For(DeliveryEnvelope envelope, string queue)
     {
         var scope = new Dictionary<string, object?>(4) { ["DeliveryId"] = envelope.Id, ["Source"] = envelope.Source, ["Queue"] = queue };
-        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } current)
-        {
-            scope["TraceId"] = current.TraceId.ToHexString();
-        }
-        else if (TraceParents.TryParse(envelope.TraceParent, out var stored))
+
+        // With a span current the host's ActivityTrackingOptions add its TraceId (the same trace); without one, say it here.
+        if (Activity.Current is null && TraceParents.TryParse(envelope.TraceParent, out var stored))
         {
             scope["TraceId"] = stored.TraceId.ToHexString();
         }

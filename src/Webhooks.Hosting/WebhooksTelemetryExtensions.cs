@@ -38,8 +38,8 @@ public static class WebhooksTelemetryExtensions
     public const string DefaultServiceName = "webhooks";
 
     /// <summary>
-    /// Registers OpenTelemetry with the engine's instrumentation when an exporter is configured; returns the builder,
-    /// or null when nothing is exported.
+    /// Registers OpenTelemetry with the engine's instrumentation when an exporter is configured (or
+    /// <see cref="RecordWithoutExportSetting"/> is true); returns the builder, or null when telemetry stays off.
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="configuration">Where the exporter settings are read (environment variables included).</param>

@@ -27,6 +27,7 @@ if (!string.Equals(mode, BenchModes.Sink, StringComparison.OrdinalIgnoreCase))
 builder.Services.AddSingleton<IDeliveryQueue, SinkDeliveryQueue>();
 builder.Services.AddSingleton<IDeliveryDeduplicator, InMemoryDeduplicator>();
 builder.Services.AddWebhooks(builder.Configuration);
+builder.Services.AddWebhooksTelemetry(builder.Configuration); // OTLP or Webhooks:Telemetry:RecordWithoutExport, as the server
 var app = builder.Build();
 app.MapWebhooks();
 app.Run();

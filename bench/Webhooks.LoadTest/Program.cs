@@ -2,7 +2,7 @@ using Webhooks.Harness.Cli;
 using Webhooks.Harness.Reporting;
 using Webhooks.Harness.Scenarios;
 
-// dotnet run -c Release --project bench/Webhooks.LoadTest -- <intake|delivery|memory|large> [options]; see docs/benchmarks.md.
+// dotnet run -c Release --project bench/Webhooks.LoadTest -- <intake|delivery|telemetry|memory|large> [options]; see docs/benchmarks.md.
 using var console = HarnessConsole.Start(args);
 var (arguments, machine) = (console.Arguments, console.Machine);
 switch (arguments.Command)
@@ -45,6 +45,25 @@ switch (arguments.Command)
         return 0;
     }
 
+    case "telemetry":
+    {
+        var options = new TelemetryOverheadOptions(
+            Concurrency: arguments.Number("concurrency", 16),
+            Duration: arguments.Seconds("duration", TimeSpan.FromSeconds(10)),
+            Warmup: arguments.Seconds("warmup", TimeSpan.FromSeconds(3)),
+            Rounds: arguments.Number("rounds", 3),
+            BodyBytes: arguments.Number("body-bytes", 1024),
+            Messages: arguments.Number("messages", 2000));
+        var json = arguments.Text("json");
+        arguments.EnsureAllUsed();
+        var report = await TelemetryOverheadBenchmark.RunAsync(options, Console.Out, console.Cancellation);
+        Console.WriteLine();
+        Console.WriteLine(machine);
+        Console.WriteLine(report.ToMarkdown());
+        await ReportFiles.WriteAsync(json, new { machine, report });
+        return 0;
+    }
+
     case "memory":
     {
         var options = new MemoryOptions(
@@ -79,6 +98,6 @@ switch (arguments.Command)
     }
 
     default:
-        Console.Error.WriteLine("Usage: Webhooks.LoadTest <intake|delivery|memory|large> [--concurrency N] [--duration s] [--warmup s] [--rounds N] [--count N] [--body-bytes N] [--block-bytes N] [--json file]");
+        Console.Error.WriteLine("Usage: Webhooks.LoadTest <intake|delivery|telemetry|memory|large> [--concurrency N] [--duration s] [--warmup s] [--rounds N] [--count N] [--body-bytes N] [--block-bytes N] [--json file]");
         return 2;
 }

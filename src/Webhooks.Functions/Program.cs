@@ -1,9 +1,12 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
+using Webhooks.Hosting;
 using Webhooks.Functions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -16,6 +19,19 @@ builder.ConfigureFunctionsWebApplication();
 builder.Configuration.AddInMemoryCollection([new("Webhooks:Delivery:Enabled", "false")]);
 
 builder.Services.AddWebhooksFunctions(builder.Configuration);
+
+// Telemetry by configuration (docs/observability.md): the worker's OpenTelemetry integration, exporting to Application
+// Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set (host.json's telemetryMode makes the host do the same).
+builder.Services.AddWebhooksTelemetry(
+    builder.Configuration,
+    useAzureMonitor: (otel, credential) => otel.UseAzureMonitorExporter(o =>
+    {
+        if (credential is not null)
+        {
+            o.Credential = credential;
+        }
+    }),
+    configureHost: otel => otel.UseFunctionsWorkerDefaults());
 
 var app = builder.Build();
 try

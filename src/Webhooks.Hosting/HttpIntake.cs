@@ -19,6 +19,7 @@ public static class HttpIntake
     {
         var services = httpContext.RequestServices;
         var request = httpContext.Request;
+        using var activity = IntakeTelemetry.Start(source);
         var traceId = Activity.Current?.TraceId.ToString() ?? httpContext.TraceIdentifier;
         IntakeResponse response;
         try
@@ -51,6 +52,7 @@ public static class HttpIntake
         {
             // The caller went away (a reset mid-body surfaces as an IOException); nothing was acknowledged and nobody
             // is listening for an answer.
+            activity?.SetStatus(ActivityStatusCode.Error, "client disconnected");
             return;
         }
         catch (IOException)
@@ -69,6 +71,7 @@ public static class HttpIntake
         // Unknown sources share one tag value, so a URL scanner cannot grow the metric's cardinality.
         services.GetService<WebhooksMetrics>()?.RecordIntakeRequest(
             response is { Status: 404, ErrorCode: ErrorCodes.NotFound } ? null : source, response.Status);
+        IntakeTelemetry.Complete(activity, response, request.ContentLength);
         await ResponseWriter.WriteAsync(httpContext, response);
     }
 }

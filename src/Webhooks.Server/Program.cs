@@ -1,9 +1,21 @@
+using Azure.Monitor.OpenTelemetry.AspNetCore;
 using Webhooks.Hosting;
 using Webhooks.Hosting.Console;
 using Webhooks.Server;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddWebhooks(builder.Configuration);
+
+// Exporters by configuration only (docs/observability.md): Azure Monitor through its ASP.NET Core distro, OTLP, or none.
+builder.Services.AddWebhooksTelemetry(
+    builder.Configuration,
+    useAzureMonitor: (otel, credential) => otel.UseAzureMonitor(o =>
+    {
+        if (credential is not null)
+        {
+            o.Credential = credential;
+        }
+    }));
 
 var app = builder.Build();
 app.MapWebhooks();

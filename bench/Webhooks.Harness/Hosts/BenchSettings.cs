@@ -10,6 +10,17 @@ public static class BenchSettings
     public const string Secret = "whsec_YmVuY2gtb25seS1zZWNyZXQtbm90LWZvci1wcm9kdWN0aW9u";
 
     /// <summary>
+    /// Telemetry on (every span and metric recorded, nothing exported: the cost of the instrumentation itself) or off;
+    /// either way an exporter configured in the caller's environment is blanked, so no run exports anywhere.
+    /// </summary>
+    public static Dictionary<string, string> Telemetry(bool on) => new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Webhooks:Telemetry:RecordWithoutExport"] = on ? "true" : "false",
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = string.Empty,
+        ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = string.Empty,
+    };
+
+    /// <summary>
     /// Storage, the <c>bench</c> source (Standard Webhooks, one required field so validation runs), log level, and the
     /// delivery workers off unless <paramref name="targetUrl"/> is given.
     /// </summary>

@@ -106,10 +106,16 @@ public static class DeliveryBenchmark
         }
     }
 
-    private static async Task<DrainResult> DrainWithWorkerAsync(
-        AzuriteFixture azurite, QueueClient queue, string queueName, LoopbackTarget target, DeliveryBenchmarkOptions options, ProcessMeter? azuriteMeter, CancellationToken cancellationToken)
+    internal static async Task<DrainResult> DrainWithWorkerAsync(
+        AzuriteFixture azurite, QueueClient queue, string queueName, LoopbackTarget target, DeliveryBenchmarkOptions options, ProcessMeter? azuriteMeter, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? extraSettings = null)
     {
         var settings = BenchSettings.For(azurite.ConnectionString, target.Url, options.HostLogLevel);
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
         settings["Webhooks:Queues:Deliveries"] = queueName;
         settings["Webhooks:Delivery:BatchSize"] = options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Webhooks:Delivery:MaxConcurrency"] = options.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -122,7 +122,7 @@ public static class IntakeBenchmark
         return new IntakeReport(options, rounds);
     }
 
-    private static async Task<ScenarioResult> MeasureHttpAsync(
+    internal static async Task<ScenarioResult> MeasureHttpAsync(
         string name, HostProcess host, SignedDeliveries signer, LoopOptions loop, ProcessMeter? azurite, CancellationToken cancellationToken)
     {
         using var http = LoadHttp.Create(host.BaseAddress, loop.Concurrency);

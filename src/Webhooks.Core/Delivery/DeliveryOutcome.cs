@@ -45,4 +45,7 @@ public sealed record DeliveryOutcome
 
     /// <summary>A one-line description: the target's parsed error, the failure, or what is misconfigured.</summary>
     public string? Detail { get; init; }
+
+    /// <summary>The errorCode parsed from the target's error answer, when it had one.</summary>
+    public string? ErrorCode { get; init; }
 }

@@ -160,13 +160,22 @@ public sealed class DeliveryProcessor
         {
             // Decoding is pure: whatever it throws, the message is not a usable envelope, and retrying cannot help.
             _logger.LogError("Undecodable message on queue {Queue} ({Length} bytes) dead-lettered as malformedMessage: {Error}", originQueue, body.Length, ex.Message);
+            DeliveryTelemetry.Undecodable(originQueue, DeadLetterReasons.MalformedMessage);
             return DeadLetter(
                 new DeadLetterRecord { RawMessage = rawText(), Reason = DeadLetterReasons.MalformedMessage, Detail = ex.Message, DeadLetteredAt = Now, OriginQueue = originQueue },
                 new DeliveryOutcome { Kind = DeliveryOutcomeKind.DeadLettered, Reason = DeadLetterReasons.MalformedMessage, Detail = ex.Message });
         }
 
         envelope.Attempts ??= []; // "attempts": null in hand-made messages
-        using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = envelope.Id, ["Source"] = envelope.Source, ["Queue"] = originQueue });
+        using var activity = DeliveryTelemetry.Start(envelope, originQueue);
+        using var scope = _logger.BeginScope(DeliveryLogScope.For(envelope, originQueue));
+        var verdict = await DecideEnvelopeAsync(envelope, originQueue, cancellationToken).ConfigureAwait(false);
+        DeliveryTelemetry.Settled(activity, envelope, verdict.Outcome, Now, _metrics);
+        return verdict;
+    }
+
+    private async Task<Verdict> DecideEnvelopeAsync(DeliveryEnvelope envelope, string originQueue, CancellationToken cancellationToken)
+    {
         var options = _options.Value;
         if (!options.Sources.TryGetValue(envelope.Source, out var source))
         {
@@ -211,6 +220,7 @@ public sealed class DeliveryProcessor
         }
 
         _metrics?.RecordDeliveryAttempt(envelope.Source, call.Status, call.Duration);
+        DeliveryTelemetry.Called(source.Target.Url, call);
 
         // A replay restarts the retry window; the original receipt time stays as it was.
         var age = Now - (envelope.ReplayedAt ?? envelope.ReceivedAt);
@@ -240,7 +250,7 @@ public sealed class DeliveryProcessor
         var outcome = new DeliveryOutcome
         {
             Kind = DeliveryOutcomeKind.Delivered, DeliveryId = envelope.Id, Source = envelope.Source, Attempt = attempt,
-            Status = call.Status, Failure = call.Failure, Detail = detail,
+            Status = call.Status, Failure = call.Failure, Detail = detail, ErrorCode = error?.ErrorCode,
         };
         var what = call.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? call.Failure.ToString();
 

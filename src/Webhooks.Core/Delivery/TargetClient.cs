@@ -222,6 +222,7 @@ public sealed class TargetClient
             }
 
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+            Diagnostics.DeliveryTelemetry.Propagate(request, envelope);
             await AuthenticateAsync(request, auth, signature, cancellationToken).ConfigureAwait(false);
             return request;
         }

@@ -12,6 +12,8 @@ namespace Webhooks.Diagnostics;
 /// <item><c>webhooks.deliveries</c> counter {source, outcome}</item>
 /// <item><c>webhooks.delivery.attempts</c> counter {source, status}</item>
 /// <item><c>webhooks.delivery.duration</c> histogram, seconds {source, status}</item>
+/// <item><c>webhooks.delivery.attempts_per_delivery</c> histogram {source, outcome}: attempts a delivery took, when done or dead-lettered</item>
+/// <item><c>webhooks.delivery.end_to_end.duration</c> histogram, seconds {source}: accepted (or replayed) to delivered</item>
 /// <item><c>webhooks.queue.depth</c>, <c>webhooks.queue.oldest_age</c> gauges {queue, role}</item>
 /// <item><c>webhooks.deadletter.depth</c>, <c>webhooks.targets.paused</c> gauges</item>
 /// </list>
@@ -28,12 +30,19 @@ public sealed class WebhooksMetrics : IDisposable
 
     private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
+    // Retries back off for hours and replays come days later, so end-to-end latency spans seconds to days.
+    private static readonly double[] EndToEndBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 7 * 24 * 3600];
+
+    private static readonly long[] AttemptBuckets = [1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30];
+
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _intakeRequests;
     private readonly Counter<long> _deliveries;
     private readonly Counter<long> _attempts;
     private readonly Histogram<double> _duration;
+    private readonly Histogram<long> _attemptsPerDelivery;
+    private readonly Histogram<double> _endToEnd;
     private volatile QueueSnapshot _queues = QueueSnapshot.Empty;
     private int _pausedTargets = -1;
 
@@ -51,6 +60,18 @@ public sealed class WebhooksMetrics : IDisposable
             "Duration of outbound calls to targets.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _attemptsPerDelivery = _meter.CreateHistogram(
+            "webhooks.delivery.attempts_per_delivery",
+            "{attempt}",
+            "Attempts a delivery took, recorded once it is done or dead-lettered.",
+            tags: null,
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = AttemptBuckets });
+        _endToEnd = _meter.CreateHistogram(
+            "webhooks.delivery.end_to_end.duration",
+            "s",
+            "Time from intake's acceptance (or the replay) to the target's 2xx.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = EndToEndBuckets });
         _meter.CreateObservableGauge("webhooks.queue.depth", ObserveDepths, "{message}", "Approximate messages per queue.");
         _meter.CreateObservableGauge("webhooks.queue.oldest_age", ObserveOldestAges, "s", "Age of the first visible message per queue.");
         _meter.CreateObservableGauge("webhooks.deadletter.depth", ObserveDeadLetterDepth, "{message}", "Dead-letter records plus host-poisoned messages.");
@@ -85,6 +106,19 @@ public sealed class WebhooksMetrics : IDisposable
             : new TagList { { "source", source } };
         _attempts.Add(1, tags);
         _duration.Record(duration.TotalSeconds, tags);
+    }
+
+    /// <summary>
+    /// Records a delivery that reached a final outcome (<c>done</c> or <c>deadLetter</c>): the attempts it took and,
+    /// when delivered, its end-to-end <paramref name="latency"/>.
+    /// </summary>
+    public void RecordSettled(string source, string outcome, int attempts, TimeSpan? latency)
+    {
+        _attemptsPerDelivery.Record(attempts, new("source", source), new("outcome", outcome));
+        if (latency is { } l)
+        {
+            _endToEnd.Record(Math.Max(0, l.TotalSeconds), new KeyValuePair<string, object?>("source", source));
+        }
     }
 
     /// <summary>Replaces the queue snapshot the depth and age gauges report (see <see cref="QueueMetricsSampler"/>).</summary>

@@ -51,6 +51,18 @@ public sealed class DeliveryEnvelope
 
     /// <summary>When it was last replayed; the retry window (<c>MaxAge</c>) restarts here, not at <see cref="ReceivedAt"/>.</summary>
     public DateTimeOffset? ReplayedAt { get; set; }
+
+    /// <summary>
+    /// W3C traceparent of the span that queued it (intake, or the replay): every attempt's span continues this trace.
+    /// Optional; envelopes written before it existed deliver as before, in a trace of their own.
+    /// </summary>
+    public string? TraceParent { get; set; }
+
+    /// <summary>The provider's own traceparent header, when it sent a well-formed one; attempt spans link to it.</summary>
+    public string? ProviderTraceParent { get; set; }
+
+    /// <summary>For a replay: the traceparent of the original intake, which the replay's attempt spans link to.</summary>
+    public string? OriginalTraceParent { get; set; }
 }
 
 /// <summary>A body stored outside the queue message.</summary>

@@ -203,6 +203,8 @@ public sealed partial class WebhookIntake(
         ContentType = request.Headers["Content-Type"]!,
         Headers = ForwardedHeaders.Capture(request.Headers),
         PartitionKey = partitionKey,
+        TraceParent = Diagnostics.TraceParents.Current(), // what every delivery attempt continues
+        ProviderTraceParent = Diagnostics.TraceParents.Valid(request.Headers["traceparent"]),
     };
 
     internal static Problem? StateProblem(string state) => state.ToLowerInvariant() switch

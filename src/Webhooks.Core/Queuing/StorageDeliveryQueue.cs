@@ -23,6 +23,7 @@ public sealed class StorageDeliveryQueue(WebhookQueues queues) : IDeliveryQueue
         await queues.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var queue = queues.DeliveryQueues[_partitioner.Choose(envelope.PartitionKey, queues.DeliveryQueues.Count)];
         var message = new BinaryData(serializedEnvelope);
+        Diagnostics.IntakeTelemetry.Queued(queue.Name);
         try
         {
             await queue.SendMessageAsync(message, visibilityTimeout: null, timeToLive: StorageNames.NeverExpires, cancellationToken).ConfigureAwait(false);

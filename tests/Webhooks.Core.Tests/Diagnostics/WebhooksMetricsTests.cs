@@ -28,6 +28,20 @@ public sealed class WebhooksMetricsTests : IDisposable
     }
 
     [Fact]
+    public void RecordSettled_RecordsAttemptsPerDelivery_AndEndToEndLatencyOnlyWhenDelivered()
+    {
+        _metrics.RecordSettled("shop", "done", 3, TimeSpan.FromSeconds(42));
+        _metrics.RecordSettled("shop", "deadLetter", 1, latency: null);
+
+        var attempts = Of("webhooks.delivery.attempts_per_delivery");
+        Assert.Equal([3.0, 1.0], attempts.Select(a => a.Value));
+        Assert.Equal(["done", "deadLetter"], attempts.Select(a => (string?)a.Tags["outcome"]));
+        var latency = Assert.Single(Of("webhooks.delivery.end_to_end.duration"));
+        Assert.Equal(42.0, latency.Value);
+        Assert.Equal("shop", latency.Tags["source"]);
+    }
+
+    [Fact]
     public void RecordIntakeRequest_CountsBySourceAndStatus_UnknownSourceBounded()
     {
         _metrics.RecordIntakeRequest("shop", 202);

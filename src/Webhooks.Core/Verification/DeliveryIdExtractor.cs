@@ -63,7 +63,7 @@ public static class DeliveryIdExtractor
         ArgumentNullException.ThrowIfNull(property);
         try
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+            var reader = new Utf8JsonReader(SenderJson.WithoutByteOrderMark(body), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;

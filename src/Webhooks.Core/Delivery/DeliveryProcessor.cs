@@ -37,7 +37,7 @@ public sealed class DeliveryProcessor
     private readonly TargetGuard _guard;
     private readonly DeliveryClassifier _classifier;
     private readonly TargetPauseRegistry _pauses;
-    private readonly IOptions<WebhooksOptions> _options;
+    private readonly IOptionsMonitor<WebhooksOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<DeliveryProcessor> _logger;
     private readonly PayloadStore? _payloads;
@@ -51,7 +51,7 @@ public sealed class DeliveryProcessor
         TargetGuard guard,
         DeliveryClassifier classifier,
         TargetPauseRegistry pauses,
-        IOptions<WebhooksOptions> options,
+        IOptionsMonitor<WebhooksOptions> options,
         TimeProvider timeProvider,
         ILogger<DeliveryProcessor> logger,
         PayloadStore? payloads = null,
@@ -164,7 +164,7 @@ public sealed class DeliveryProcessor
 
         envelope.Attempts ??= []; // "attempts": null in hand-made messages
         using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = envelope.Id, ["Source"] = envelope.Source, ["Queue"] = originQueue });
-        var options = _options.Value;
+        var options = _options.CurrentValue;
         if (!options.Sources.TryGetValue(envelope.Source, out var source))
         {
             return NotDeliverable(envelope, originQueue, DeadLetterReasons.TargetNotConfigured, $"source '{envelope.Source}' is not configured");
@@ -194,7 +194,7 @@ public sealed class DeliveryProcessor
 
     private async Task<Verdict> AttemptAsync(DeliveryEnvelope envelope, SourceOptions source, string originQueue, CancellationToken cancellationToken)
     {
-        var delivery = _options.Value.Delivery;
+        var delivery = _options.CurrentValue.Delivery;
         var attempt = envelope.Attempt + 1;
         TargetCallResult call;
         try

@@ -53,7 +53,7 @@ public class DeliveryProcessorTests
         service.Setup(s => s.GetQueueClient(DeliveriesName + "-poison")).Returns(Queue(DeliveriesName + "-poison").Object);
         var queues = new WebhookQueues(service.Object, new QueueNamesOptions { Deliveries = DeliveriesName, DeadLetter = DeadLetterName });
 
-        var options = Options.Create(_options);
+        var options = new TestOptionsMonitor<WebhooksOptions>(_options);
         var factory = new Mock<IHttpClientFactory>();
         factory.Setup(f => f.CreateClient(TargetClient.HttpClientName)).Returns(_target.CreateClient);
         _pauses = new TargetPauseRegistry(options, _time, NullLogger<TargetPauseRegistry>.Instance);

@@ -10,6 +10,7 @@ using Webhooks.Delivery;
 using Webhooks.Envelopes;
 using Webhooks.Intake;
 using Webhooks.Verification;
+using Webhooks.Testing;
 
 namespace Webhooks.Core.Tests.Delivery;
 
@@ -26,7 +27,7 @@ public class TargetClientTests
     {
         var factory = new Mock<IHttpClientFactory>();
         factory.Setup(f => f.CreateClient(TargetClient.HttpClientName)).Returns(_target.CreateClient);
-        return new TargetClient(factory.Object, Options.Create(_options), TimeProvider.System, credential);
+        return new TargetClient(factory.Object, new TestOptionsMonitor<WebhooksOptions>(_options), TimeProvider.System, credential);
     }
 
     private static DeliveryEnvelope Envelope(Dictionary<string, string>? headers = null) => new()

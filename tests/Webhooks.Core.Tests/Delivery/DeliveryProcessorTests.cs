@@ -40,6 +40,7 @@ public class DeliveryProcessorTests
         Sources = { ["shop"] = new SourceOptions { Target = { Url = "https://shop.example.com/hooks" } } },
     };
 
+    private readonly TestOptionsMonitor<WebhooksOptions> _monitor;
     private readonly TargetPauseRegistry _pauses;
     private readonly DeliveryProcessor _processor;
 
@@ -53,7 +54,7 @@ public class DeliveryProcessorTests
         service.Setup(s => s.GetQueueClient(DeliveriesName + "-poison")).Returns(Queue(DeliveriesName + "-poison").Object);
         var queues = new WebhookQueues(service.Object, new QueueNamesOptions { Deliveries = DeliveriesName, DeadLetter = DeadLetterName });
 
-        var options = new TestOptionsMonitor<WebhooksOptions>(_options);
+        var options = _monitor = new TestOptionsMonitor<WebhooksOptions>(_options);
         var factory = new Mock<IHttpClientFactory>();
         factory.Setup(f => f.CreateClient(TargetClient.HttpClientName)).Returns(_target.CreateClient);
         _pauses = new TargetPauseRegistry(options, _time, NullLogger<TargetPauseRegistry>.Instance);
@@ -456,6 +457,53 @@ public class DeliveryProcessorTests
 
         await Assert.ThrowsAsync<RequestFailedException>(() => _processor.ProcessTriggeredAsync(new BinaryData(EnvelopeSerializer.Serialize(Envelope()))));
     }
+
+    [Fact]
+    public async Task Received_ForASourceAddedByAConfigurationReload_IsDelivered_NotDeadLettered()
+    {
+        _target.Respond(200);
+        _monitor.CurrentValue = Reloaded(sources => sources["crm"] = new SourceOptions { Target = { Url = "https://crm.example.com/hooks" } });
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope(source: "crm")));
+
+        Assert.Equal(DeliveryOutcomeKind.Delivered, outcome.Kind);
+        Assert.Equal(new Uri("https://crm.example.com/hooks"), Assert.Single(_target.Requests).Uri);
+    }
+
+    [Fact]
+    public async Task Received_AfterATargetSigningSecretIsRotatedByAReload_IsSignedWithTheNewSecret()
+    {
+        const string oldSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        const string newSecret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+        _options.Sources["shop"].Target.Auth = new TargetAuthOptions { Type = "standard-webhooks", Secret = oldSecret };
+        _target.Respond(200);
+        _monitor.CurrentValue = Reloaded(sources => sources["shop"] = new SourceOptions
+        {
+            Target = { Url = "https://shop.example.com/hooks", Auth = new TargetAuthOptions { Type = "standard-webhooks", Secret = newSecret } },
+        });
+
+        await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
+
+        var request = Assert.Single(_target.Requests);
+        Assert.True(VerifiesWith(newSecret, request));
+        Assert.False(VerifiesWith(oldSecret, request));
+    }
+
+    private WebhooksOptions Reloaded(Action<Dictionary<string, SourceOptions>> change)
+    {
+        var reloaded = new WebhooksOptions { Delivery = _options.Delivery, Sources = new(_options.Sources, StringComparer.OrdinalIgnoreCase) };
+        change(reloaded.Sources);
+        return reloaded;
+    }
+
+    private bool VerifiesWith(string secret, RecordedRequest request) =>
+        new Webhooks.Verification.StandardWebhooksVerifier().Verify(new Webhooks.Verification.VerificationContext(
+            "ours",
+            new SourceOptions { Verification = "standard-webhooks", Secrets = [secret] },
+            new Webhooks.Intake.DictionaryRequestHeaders(request.Headers),
+            request.Body,
+            _time.GetUtcNow(),
+            new Dictionary<string, SourceOptions>())).Succeeded;
 
     private static DeliveryEnvelope Envelope(string source = "shop", int attempt = 0) => new()
     {

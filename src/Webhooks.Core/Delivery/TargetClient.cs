@@ -189,9 +189,15 @@ public sealed class TargetClient
         {
             return Failed(DeliveryFailureKind.CredentialFailure, $"no token for the target's scope: {ex.GetType().Name}");
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or NotSupportedException or FormatException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
+            // A stream that broke or a client torn down by a shutdown: another attempt may well succeed.
             return Failed(DeliveryFailureKind.ConnectionFailure, $"{ex.GetType().Name}: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or FormatException)
+        {
+            // The request could not even be built or sent: a bug or a bad setting, the same on every retry.
+            return Failed(DeliveryFailureKind.ConfigurationError, $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 

@@ -459,6 +459,21 @@ public class DeliveryProcessorTests
     }
 
     [Fact]
+    public async Task Received_TargetClientThrowsInvalidOperation_IsDeadLetteredAtOnce_AsAConfigurationError()
+    {
+        _target.Throw(new InvalidOperationException("Misused header name, 'Content-Type'."));
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope(attempt: 0)));
+
+        Assert.Equal(DeliveryOutcomeKind.DeadLettered, outcome.Kind);
+        Assert.Equal(DeadLetterReasons.ConfigurationError, outcome.Reason);
+        var record = DeadLetter(Assert.Single(_sent));
+        Assert.Equal(DeadLetterReasons.ConfigurationError, record.Reason);
+        Assert.Contains("Misused header name", record.Detail, StringComparison.Ordinal);
+        Assert.Empty(_updated);
+    }
+
+    [Fact]
     public async Task Received_ForASourceAddedByAConfigurationReload_IsDelivered_NotDeadLettered()
     {
         _target.Respond(200);

@@ -247,6 +247,32 @@ public class TargetClientTests
         Assert.StartsWith("ConnectionError", result.FailureDetail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(typeof(InvalidOperationException))]
+    [InlineData(typeof(NotSupportedException))]
+    [InlineData(typeof(FormatException))]
+    public async Task Send_ClientCannotMakeTheCall_IsAConfigurationError(Type exception)
+    {
+        _target.Throw((Exception)Activator.CreateInstance(exception, "An invalid request URI was provided.")!);
+
+        var result = await Client().SendAsync(Envelope(), _source);
+
+        Assert.Equal(DeliveryFailureKind.ConfigurationError, result.Failure);
+        Assert.Contains(exception.Name, result.FailureDetail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(typeof(IOException))]
+    [InlineData(typeof(ObjectDisposedException))]
+    public async Task Send_BrokenStreamOrDisposedClient_IsStillAConnectionFailure(Type exception)
+    {
+        _target.Throw((Exception)Activator.CreateInstance(exception, "gone")!);
+
+        var result = await Client().SendAsync(Envelope(), _source);
+
+        Assert.Equal(DeliveryFailureKind.ConnectionFailure, result.Failure);
+    }
+
     [Fact]
     public async Task Send_GuardRefusesAtConnectTime_IsRefused()
     {

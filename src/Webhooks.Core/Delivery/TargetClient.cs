@@ -123,9 +123,9 @@ public sealed class TargetClient
             }
         }
 
-        // With our own Standard Webhooks signature the webhook-* trio is ours to set.
+        // With our own Standard Webhooks signature the webhook-* trio (and Svix's svix-* names for it) is ours to set.
         var signsItself = TargetAuthTypes.StandardWebhooks.Equals(source.Target.Auth.Type, StringComparison.OrdinalIgnoreCase);
-        return !(signsItself && name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase));
+        return !(signsItself && (name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("svix-", StringComparison.OrdinalIgnoreCase)));
     }
 
     /// <summary>Posts <paramref name="envelope"/>'s body to <paramref name="source"/>'s target.</summary>

@@ -266,8 +266,8 @@ public sealed class DeliveryProcessor
 
             default:
                 _logger.LogError(
-                    "Delivery {DeliveryId} from {Source} dead-lettered ({Reason}) after {Attempt} attempts; last result {Result} {ErrorCode}.",
-                    envelope.Id, envelope.Source, decision.Reason, attempt, what, error?.ErrorCode);
+                    "Delivery {DeliveryId} from {Source} dead-lettered ({Reason}) after {Attempt} attempts; last result {Result}.",
+                    envelope.Id, envelope.Source, decision.Reason, attempt, error?.ErrorCode is { Length: > 0 } code ? $"{what} {code}" : what);
                 var record = new DeadLetterRecord
                 {
                     Envelope = envelope, Reason = decision.Reason!, Detail = detail, DeadLetteredAt = Now, FinalStatus = call.Status,

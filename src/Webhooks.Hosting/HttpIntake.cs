@@ -31,7 +31,7 @@ public static class HttpIntake
                     Path = request.Path.Value ?? string.Empty,
                     Headers = new HeaderDictionaryAdapter(request.Headers),
                     Query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                    Body = request.Body,
+                    Body = new RequestBodyStream(request.Body),
                     ContentLength = request.ContentLength,
                     TraceId = traceId,
                 },
@@ -50,7 +50,9 @@ public static class HttpIntake
         catch (Exception ex) when (ex is OperationCanceledException or IOException && httpContext.RequestAborted.IsCancellationRequested)
         {
             // The caller went away (a reset mid-body surfaces as an IOException); nothing was acknowledged and nobody
-            // is listening for an answer.
+            // is listening for an answer. The sender's problem, not ours: Debug.
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpIntake))
+                .LogDebug("The sender of a delivery for {Source} went away before its body was read (trace {TraceId})", source, traceId);
             return;
         }
         catch (IOException)

@@ -227,7 +227,7 @@ public sealed partial class WebhookIntake(
     internal DateTimeOffset Now => timeProvider.GetUtcNow();
 
     /// <summary>The large bodies this instance is streaming to blob storage now, bounded by <c>MaxConcurrentLargeBodies</c>.</summary>
-    internal LargeBodyGate LargeBodies { get; } = new();
+    internal LargeBodyGate LargeBodies { get; } = new(timeProvider);
 
     /// <summary>The longest partition key kept; a longer value spreads round-robin like a missing one.</summary>
     internal const int MaxPartitionKeyLength = 1024;

@@ -61,6 +61,13 @@ public sealed class StandardWebhooksVerifier : ISignatureVerifier
                 $"The {TimestampHeader} is more than {tolerance} seconds away from the current time.");
         }
 
+        // Decided before any MAC is planned, so a large body with no usable signature is refused before it streams.
+        if (!HasWellFormedSignature(signatures))
+        {
+            return VerificationResult.Unauthorized(
+                ErrorCodes.InvalidSignature, $"{SignatureHeader} holds no well-formed v1 signature (v1,<base64 of 32 bytes>).");
+        }
+
         // The signed content uses the headers exactly as sent, not re-formatted values.
         var expected = context.ComputeMacs(context.Source.Secrets, StandardWebhooksSecret.DecodeKey, $"{id}.{timestamp}.");
 
@@ -79,6 +86,22 @@ public sealed class StandardWebhooksVerifier : ISignatureVerifier
 
         return VerificationResult.Unauthorized(
             ErrorCodes.InvalidSignature, $"No v1 signature in {SignatureHeader} matches the body for this source's secrets.");
+    }
+
+    private static bool HasWellFormedSignature(string signatures)
+    {
+        Span<byte> candidate = stackalloc byte[MacComputation.MacSize];
+        var list = signatures.AsSpan();
+        foreach (var range in list.Split(' '))
+        {
+            var entry = list[range];
+            if (entry.StartsWith(VersionPrefix, StringComparison.Ordinal) && MacText.TryDecodeBase64(entry[VersionPrefix.Length..], candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The name of the message id header the sender used: <c>webhook-id</c>, or <c>svix-id</c> when only Svix's family is complete.</summary>

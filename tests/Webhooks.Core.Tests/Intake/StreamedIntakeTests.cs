@@ -285,6 +285,25 @@ public sealed class StreamedIntakeTests
         Assert.False(stream.Reached.IsCompleted); // never read up to the stall point
     }
 
+    [Theory]
+    [InlineData("v1,not-base64")]
+    [InlineData("v1,AAAA")]
+    [InlineData("v2,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")]
+    public async Task LargeBody_WithAMalformedSignature_Is401BeforeItsBodyStreams_TakingNoSlot(string signature)
+    {
+        var body = GeneratedJsonStream.Materialize(Fields, 300_000);
+        var (intake, first, stalled) = await HoldTheOnlyLargeBodySlotAsync(body);
+        var timestamp = _harness.Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var forged = await intake.HandleAsync(Unsigned(new MemoryStream(body), body.Length, headers:
+            [new("webhook-id", "msg_forged"), new("webhook-timestamp", timestamp), new("webhook-signature", signature)]));
+
+        Assert.Equal(401, forged.Status);
+        Assert.Equal("invalidSignature", forged.ErrorCode);
+        stalled.Release();
+        Assert.Equal(202, (await first).Status);
+    }
+
     [Fact]
     public async Task LargeBody_RefusedByItsHeaders_TakesNoSlot_AndStill401s()
     {

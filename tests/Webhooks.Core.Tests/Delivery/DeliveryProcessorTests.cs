@@ -41,6 +41,7 @@ public class DeliveryProcessorTests
     };
 
     private readonly TestOptionsMonitor<WebhooksOptions> _monitor;
+    private readonly ListLogger _log = new();
     private readonly TargetPauseRegistry _pauses;
     private readonly DeliveryProcessor _processor;
 
@@ -66,7 +67,7 @@ public class DeliveryProcessorTests
             _pauses,
             options,
             _time,
-            NullLogger<DeliveryProcessor>.Instance);
+            _log);
     }
 
     [Fact]
@@ -459,6 +460,18 @@ public class DeliveryProcessorTests
     }
 
     [Fact]
+    public async Task DeadLetterLog_ForATargetErrorWithoutACode_SaysNoNull()
+    {
+        _target.Respond(404);
+
+        await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
+
+        var line = Assert.Single(_log.Lines, l => l.Contains("dead-lettered", StringComparison.Ordinal));
+        Assert.DoesNotContain("(null)", line, StringComparison.Ordinal);
+        Assert.EndsWith("last result 404.", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Received_TargetClientThrowsInvalidOperation_IsDeadLetteredAtOnce_AsAConfigurationError()
     {
         _target.Throw(new InvalidOperationException("Misused header name, 'Content-Type'."));
@@ -567,4 +580,17 @@ public class DeliveryProcessorTests
     private sealed record Sent(string Queue, byte[] Content);
 
     private sealed record Updated(byte[]? Content, TimeSpan Visibility);
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<DeliveryProcessor>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add(formatter(state, exception));
+    }
 }

@@ -43,12 +43,13 @@ public sealed class CliContext
             }
         }
 
+        var console = Output.CliConsole.Create(System.Console.Out, System.Console.IsOutputRedirected, environment);
         return new CliContext
         {
-            Console = AnsiConsole.Console,
+            Console = console,
             Out = System.Console.Out,
             Error = System.Console.Error,
-            Interactive = !redirected && AnsiConsole.Profile.Capabilities.Interactive,
+            Interactive = !redirected && console.Profile.Capabilities.Interactive,
             Environment = environment,
         };
     }

@@ -19,12 +19,32 @@ public static class WebhooksCli
         var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
         if (parseResult.Errors.Count > 0)
         {
-            // System.CommandLine prints the errors and help; usage mistakes get their own exit code.
-            await parseResult.InvokeAsync(invocation, cancellationToken);
+            // Just the mistakes and where to read more: the whole help in front of them would bury the error.
+            foreach (var error in parseResult.Errors)
+            {
+                await context.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            var command = string.Join(' ', parseResult.CommandResult.Command is RootCommand ? ["webhooks"] : CommandPath(parseResult.CommandResult));
+            await context.Error.WriteLineAsync($"Run '{command} --help' for usage.");
             return ExitCodes.Usage;
         }
 
         return await parseResult.InvokeAsync(invocation, cancellationToken);
+    }
+
+    private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new Stack<string>();
+        for (System.CommandLine.Parsing.SymbolResult? current = result; current is not null; current = current.Parent)
+        {
+            if (current is System.CommandLine.Parsing.CommandResult command)
+            {
+                names.Push(command.Command is RootCommand ? "webhooks" : command.Command.Name);
+            }
+        }
+
+        return names;
     }
 
     /// <summary>The full command tree.</summary>

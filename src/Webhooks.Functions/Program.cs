@@ -47,7 +47,7 @@ catch (OptionsValidationException ex)
         Console.Error.WriteLine($"Configuration error: {failure}");
     }
 
-    return 78; // EX_CONFIG
+    return 2; // invalid configuration, as the Kestrel host exits (README "Start-up failures")
 }
 
 app.Run();

@@ -4,13 +4,45 @@ using Webhooks.DeadLetters;
 
 namespace Webhooks.Hosting;
 
-/// <summary>Reads the admin API's query parameters; every value that cannot be read becomes a field error (400), never a 500.</summary>
-internal sealed class AdminQuery(IQueryCollection query)
+/// <summary>
+/// Reads the admin API's query parameters; every value that cannot be read, and every key the endpoint does not
+/// take (a typo such as <c>sorce=</c> must not widen a purge to everything), becomes a field error (400), never a 500.
+/// </summary>
+internal sealed class AdminQuery
 {
     public const int DefaultTake = 50;
     public const int MaxTake = 1000;
 
+    /// <summary>The dead-letter filters, shared by list and purge (and by the replay body).</summary>
+    public static readonly string[] FilterKeys = ["source", "reason", "status", "errorCode", "from", "to", "poisoned"];
+
+    // Longest unknown key quoted back in an error.
+    private const int MaxQuotedKey = 64;
+
+    private readonly IQueryCollection _query;
+
+    /// <summary>Reads <paramref name="query"/> for an endpoint that takes only the keys in <paramref name="allowed"/>.</summary>
+    public AdminQuery(IQueryCollection query, params string[] allowed)
+    {
+        _query = query;
+        foreach (var (field, messages) in UnknownKeys(query.Keys, allowed, StringComparer.OrdinalIgnoreCase, "parameter"))
+        {
+            Errors[field] = messages;
+        }
+    }
+
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>An error for each of <paramref name="given"/> not in <paramref name="allowed"/>, naming the ones that are.</summary>
+    public static IEnumerable<KeyValuePair<string, string[]>> UnknownKeys(IEnumerable<string> given, IReadOnlyCollection<string> allowed, StringComparer comparer, string kind)
+    {
+        var takes = allowed.Count == 0 ? $"this endpoint takes no {kind}s" : $"this endpoint takes {string.Join(", ", allowed)}";
+        foreach (var key in given.Where(k => !allowed.Contains(k, comparer)))
+        {
+            var quoted = key.Length > MaxQuotedKey ? key[..MaxQuotedKey] + "…" : key;
+            yield return new(quoted, [$"Unknown {kind} '{quoted}'; {takes}."]);
+        }
+    }
 
     /// <summary>source, reason, status, errorCode, from, to, poisoned.</summary>
     public DeadLetterFilter Filter() => new()
@@ -28,9 +60,9 @@ internal sealed class AdminQuery(IQueryCollection query)
 
     public int Take() => Int("take", 1, MaxTake) ?? DefaultTake;
 
-    public IReadOnlyList<string> Ids() => [.. query["id"].Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim())];
+    public IReadOnlyList<string> Ids() => [.. _query["id"].Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim())];
 
-    public string? Text(string name) => query[name].LastOrDefault() is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+    public string? Text(string name) => _query[name].LastOrDefault() is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     public bool? Bool(string name)
     {

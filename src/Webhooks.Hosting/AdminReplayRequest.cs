@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Webhooks.DeadLetters;
+using Webhooks.Intake;
 
 namespace Webhooks.Hosting;
 
@@ -12,6 +13,8 @@ namespace Webhooks.Hosting;
 internal sealed class AdminReplayRequest
 {
     public const int MaxBodyBytes = 64 * 1024;
+
+    private static readonly string[] Fields = ["ids", "all", .. AdminQuery.FilterKeys, "dryRun", "rate"];
 
     public required DeadLetterSelection Selection { get; init; }
 
@@ -43,16 +46,21 @@ internal sealed class AdminReplayRequest
                 return null;
             }
 
+            foreach (var (field, messages) in AdminQuery.UnknownKeys(SenderJson.PropertyNames(root), Fields, StringComparer.Ordinal, "field"))
+            {
+                errors[field] = messages;
+            }
+
             var local = errors;
-            string? Text(string name) => root.TryGetProperty(name, out var p) ? (p.ValueKind == JsonValueKind.String ? p.GetString() : Fail<string>(local, name, "a string")) : null;
-            bool? Flag(string name) => root.TryGetProperty(name, out var p) ? (p.ValueKind is JsonValueKind.True or JsonValueKind.False ? p.GetBoolean() : Fail<bool?>(local, name, "true or false")) : null;
+            string? Text(string name) => SenderJson.TryGetProperty(root, name, out var p) ? (SenderJson.GetString(p) ?? Fail<string>(local, name, "a string")) : null;
+            bool? Flag(string name) => SenderJson.TryGetProperty(root, name, out var p) ? (p.ValueKind is JsonValueKind.True or JsonValueKind.False ? p.GetBoolean() : Fail<bool?>(local, name, "true or false")) : null;
 
             var ids = new List<string>();
-            if (root.TryGetProperty("ids", out var idsElement))
+            if (SenderJson.TryGetProperty(root, "ids", out var idsElement))
             {
-                if (idsElement.ValueKind == JsonValueKind.Array && idsElement.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(e.GetString())))
+                if (idsElement.ValueKind == JsonValueKind.Array && idsElement.EnumerateArray().All(e => !string.IsNullOrWhiteSpace(SenderJson.GetString(e))))
                 {
-                    ids.AddRange(idsElement.EnumerateArray().Select(e => e.GetString()!));
+                    ids.AddRange(idsElement.EnumerateArray().Select(e => SenderJson.GetString(e)!));
                 }
                 else
                 {
@@ -61,7 +69,7 @@ internal sealed class AdminReplayRequest
             }
 
             int? status = null;
-            if (root.TryGetProperty("status", out var statusElement))
+            if (SenderJson.TryGetProperty(root, "status", out var statusElement))
             {
                 if (statusElement.ValueKind == JsonValueKind.Number && statusElement.TryGetInt32(out var s) && s is >= 100 and <= 599)
                 {
@@ -74,7 +82,7 @@ internal sealed class AdminReplayRequest
             }
 
             double? rate = null;
-            if (root.TryGetProperty("rate", out var rateElement))
+            if (SenderJson.TryGetProperty(root, "rate", out var rateElement))
             {
                 if (rateElement.ValueKind == JsonValueKind.Number && rateElement.TryGetDouble(out var r) && r > 0)
                 {
@@ -101,6 +109,10 @@ internal sealed class AdminReplayRequest
             if (ids.Count == 0 && !all && !errors.ContainsKey("ids"))
             {
                 errors["ids"] = ["Name the entries with 'ids', or set 'all': true to replay every entry matching the filters."];
+            }
+            else if (ids.Count > 0 && all)
+            {
+                errors["all"] = ["Give 'ids' or 'all': true, not both."];
             }
 
             return errors.Count > 0

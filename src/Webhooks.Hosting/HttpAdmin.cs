@@ -25,11 +25,13 @@ namespace Webhooks.Hosting;
 /// <item><c>GET deadletters/{id}</c> — one entry by delivery id or message id, full record.</item>
 /// <item><c>GET deadletters/{id}/body</c> — its delivery body as a download (inline or claim check); <c>Range: bytes=0-N</c> for a preview.</item>
 /// <item><c>POST deadletters/replay</c> — body <c>{"ids":[…]}</c> or <c>{"all":true, filters…}</c>, <c>dryRun</c>, <c>rate</c>.</item>
-/// <item><c>DELETE deadletters?confirm=true</c> — purge by filters (or <c>id=</c> values).</item>
+/// <item><c>DELETE deadletters?confirm=true</c> — purge <c>id=</c> values, or <c>all=true</c> with filters.</item>
 /// <item><c>GET queues</c> — depth and oldest age of every queue.</item>
 /// <item><c>GET targets</c>, <c>POST targets/{source}/resume</c> — paused targets of this instance.</item>
 /// <item><c>GET sources</c>, <c>GET activity</c> — for the console: sources without secrets, and this instance's last hour of outcomes.</item>
 /// </list>
+/// A query key (or replay body field) an endpoint does not take is a 400 naming it, so a typo never widens a
+/// selection; acting on every matching entry always needs an explicit <c>all=true</c>.
 /// Every request needs an admin key in <c>x-api-key</c> (<c>Webhooks:Admin:ApiKeys</c>): none → 401, another → 403.
 /// Errors are problem bodies written by the same <see cref="ProblemWriter"/> as intake's.
 /// </remarks>
@@ -81,15 +83,15 @@ public static class HttpAdmin
             ["deadletters"] => NotAllowed(httpContext, "GET, DELETE", traceId),
             ["deadletters", "replay"] when HttpMethods.IsPost(method) => ReplayAsync(httpContext, traceId),
             ["deadletters", "replay"] => NotAllowed(httpContext, "POST", traceId),
-            ["deadletters", var id] when HttpMethods.IsGet(method) => ShowAsync(httpContext, id, traceId),
+            ["deadletters", var id] when HttpMethods.IsGet(method) => WithoutQuery(httpContext, traceId, () => ShowAsync(httpContext, id, traceId)),
             ["deadletters", var id, "body"] when HttpMethods.IsGet(method) => Console.DeadLetterBodyDownload.HandleAsync(httpContext, Store(httpContext), id, traceId),
             ["deadletters", _, "body"] => NotAllowed(httpContext, "GET", traceId),
             ["deadletters", _] => NotAllowed(httpContext, "GET", traceId),
-            ["queues"] when HttpMethods.IsGet(method) => QueuesAsync(httpContext),
+            ["queues"] when HttpMethods.IsGet(method) => WithoutQuery(httpContext, traceId, () => QueuesAsync(httpContext)),
             ["queues"] => NotAllowed(httpContext, "GET", traceId),
-            ["targets"] when HttpMethods.IsGet(method) => Task.FromResult(Targets(httpContext)),
+            ["targets"] when HttpMethods.IsGet(method) => WithoutQuery(httpContext, traceId, () => Task.FromResult(Targets(httpContext))),
             ["targets"] => NotAllowed(httpContext, "GET", traceId),
-            ["targets", var source, "resume"] when HttpMethods.IsPost(method) => Task.FromResult(Resume(httpContext, source, traceId)),
+            ["targets", var source, "resume"] when HttpMethods.IsPost(method) => WithoutQuery(httpContext, traceId, () => Task.FromResult(Resume(httpContext, source, traceId))),
             ["targets", _, "resume"] => NotAllowed(httpContext, "POST", traceId),
             ["sources"] when HttpMethods.IsGet(method) => Task.FromResult(Console.ConsoleAdminApi.Sources(httpContext)),
             ["sources"] => NotAllowed(httpContext, "GET", traceId),
@@ -99,9 +101,16 @@ public static class HttpAdmin
         };
     }
 
-    private static async Task<IntakeResponse> ListAsync(HttpContext httpContext, string traceId)
+    // Endpoints that take no query parameters still refuse them: a caller who adds one expects it to mean something.
+    private static Task<IntakeResponse> WithoutQuery(HttpContext httpContext, string traceId, Func<Task<IntakeResponse>> handle)
     {
         var query = new AdminQuery(httpContext.Request.Query);
+        return query.Errors.Count > 0 ? Task.FromResult(Invalid(httpContext, query.Errors, traceId)) : handle();
+    }
+
+    private static async Task<IntakeResponse> ListAsync(HttpContext httpContext, string traceId)
+    {
+        var query = new AdminQuery(httpContext.Request.Query, [.. AdminQuery.FilterKeys, "skip", "take"]);
         var filter = query.Filter();
         var skip = query.Skip();
         var take = query.Take();
@@ -136,7 +145,7 @@ public static class HttpAdmin
         }
 
         var request = AdminReplayRequest.TryParse(body, out var errors);
-        var query = new AdminQuery(httpContext.Request.Query);
+        var query = new AdminQuery(httpContext.Request.Query, "dryRun");
         var queryDryRun = query.Bool("dryRun");
         if (request is null || query.Errors.Count > 0)
         {
@@ -160,10 +169,20 @@ public static class HttpAdmin
 
     private static async Task<IntakeResponse> PurgeAsync(HttpContext httpContext, string traceId)
     {
-        var query = new AdminQuery(httpContext.Request.Query);
+        var query = new AdminQuery(httpContext.Request.Query, [.. AdminQuery.FilterKeys, "id", "all", "confirm"]);
         var filter = query.Filter();
         var ids = query.Ids();
+        var all = query.Bool("all") == true;
         var confirmed = query.Bool("confirm") == true;
+        if (ids.Count == 0 && !all && !query.Errors.ContainsKey("all"))
+        {
+            query.Errors["all"] = ["Name the entries with id=…, or add all=true to purge every entry matching the filters."];
+        }
+        else if (ids.Count > 0 && all)
+        {
+            query.Errors["all"] = ["Give id values or all=true, not both."];
+        }
+
         if (query.Errors.Count > 0)
         {
             return Invalid(httpContext, query.Errors, traceId);
@@ -177,7 +196,7 @@ public static class HttpAdmin
             }, traceId);
         }
 
-        var selection = new DeadLetterSelection { Ids = ids, Filter = filter, All = ids.Count == 0 };
+        var selection = new DeadLetterSelection { Ids = ids, Filter = filter, All = all };
         var result = await Store(httpContext).PurgeAsync(selection, cancellationToken: httpContext.RequestAborted);
         Logger(httpContext.RequestServices).LogWarning("Admin purge: {Deleted} of {Matched} dead-letter entries deleted (trace {TraceId})", result.Deleted, result.Matched, traceId);
         return Json(result, DeadLetterJsonContext.Default.PurgeResult);

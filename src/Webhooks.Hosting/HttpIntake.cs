@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -32,7 +33,7 @@ public static class HttpIntake
                     Path = request.Path.Value ?? string.Empty,
                     Headers = new HeaderDictionaryAdapter(request.Headers),
                     Query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                    Body = request.Body,
+                    Body = new RequestBodyStream(request.Body),
                     ContentLength = request.ContentLength,
                     TraceId = traceId,
                 },
@@ -48,10 +49,15 @@ public static class HttpIntake
                 _ => "The request could not be read.",
             }, traceId);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && httpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ex is ConnectionResetException || (ex is OperationCanceledException or IOException && httpContext.RequestAborted.IsCancellationRequested))
         {
-            // The caller went away (a reset mid-body surfaces as an IOException); nothing was acknowledged and nobody
-            // is listening for an answer.
+            // The caller went away (a reset mid-body surfaces as a ConnectionResetException, possibly before
+            // RequestAborted fires); nothing was acknowledged and nobody is listening for an answer. The sender's
+            // problem, not ours: Debug. Aborting tells Kestrel the connection is done, so it does not try to drain
+            // a body whose failed read it still counts as in progress (and log that at Error).
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpIntake))
+                .LogDebug("The sender of a delivery for {Source} went away before its body was read (trace {TraceId})", source, traceId);
+            httpContext.Abort();
             activity?.SetStatus(ActivityStatusCode.Error, "client disconnected");
             return;
         }

@@ -17,11 +17,28 @@ builder.Services.AddWebhooksTelemetry(
         }
     }));
 
+// While starting, a failure is reported once, in plain words, by StartupFailure; the host would log it again
+// with its stack trace. Once started, the host's errors (a failed background service) are logged as usual.
+var started = false;
+builder.Logging.AddFilter(StartupFailure.HostLogCategory, level => started || level < LogLevel.Error);
+
 var app = builder.Build();
 app.MapWebhooks();
 app.MapWebhooksConsole();
 app.MapDevelopmentEcho();
-app.Run();
+app.Lifetime.ApplicationStarted.Register(() => started = true);
+
+try
+{
+    await app.StartAsync();
+}
+catch (Exception ex) when (ex is not OperationCanceledException)
+{
+    return StartupFailure.Report(ex, Console.Error);
+}
+
+await app.WaitForShutdownAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the integration tests.</summary>
 public partial class Program;

@@ -7,7 +7,7 @@ namespace Webhooks.Functions.Tests;
 public sealed class FunctionsStartupTests
 {
     [Fact]
-    public async Task QueueCountAboveTheWiredTriggers_StopsTheApp_WithOneLine_AndExitCode78()
+    public async Task QueueCountAboveTheWiredTriggers_StopsTheApp_WithOneLine_AndExitCode2()
     {
         var (exitCode, stdout, stderr) = await RunFunctionsAppAsync(new()
         {
@@ -15,7 +15,7 @@ public sealed class FunctionsStartupTests
             ["Webhooks__Queues__Count"] = "9",
         });
 
-        Assert.Equal(78, exitCode);
+        Assert.Equal(2, exitCode);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("Configuration error: Webhooks:Queues:Count is 9", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
@@ -31,7 +31,7 @@ public sealed class FunctionsStartupTests
             ["Webhooks__Sources__shop__Verification"] = "bogus",
         });
 
-        Assert.Equal(78, exitCode);
+        Assert.Equal(2, exitCode);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.Contains("Webhooks:Queues:Count", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Webhooks:Sources:shop:Verification", StringComparison.Ordinal));

@@ -7,14 +7,16 @@ namespace Webhooks.Harness.Fuzzing;
 /// <summary>
 /// The seeded fuzz corpus: malformed requests for the intake — broken and deeply nested JSON, invalid UTF-8, huge and
 /// duplicated headers, wrong content types, forged, truncated and replayed signatures, stale and future timestamps,
-/// oversized and lying Content-Length, slow bodies, broken HTTP framing — with a few valid ones for control.
+/// oversized and lying Content-Length, slow bodies, broken HTTP framing, request smuggling shapes, control and
+/// non-ASCII bytes, escaped lone surrogates, odd versions and methods, long request lines, registration handshake
+/// payloads — with a few valid ones for control.
 /// </summary>
 /// <remarks>
 /// The same seed gives the same sequence of cases. Cases are generated lazily, so signatures and timestamps are made
 /// relative to the clock at the moment each case is produced (a "stale" case is always stale, a valid one always
 /// fresh); replays resend the exact bytes of an earlier valid case.
 /// </remarks>
-public sealed class FuzzCorpus
+public sealed partial class FuzzCorpus
 {
     private static readonly IReadOnlySet<int> Accepted = Set(202);
     private static readonly IReadOnlySet<int> Unauthorized = Set(401);
@@ -63,6 +65,12 @@ public sealed class FuzzCorpus
             ("broken-chunking", 2, BrokenChunking),
             ("validation", 4, Validation),
             ("random-bytes", 3, RandomBytes),
+            ("handshake-payload", 4, HandshakePayload),
+            ("lone-surrogate", 4, LoneSurrogate),
+            ("control-and-non-ascii", 4, ControlAndNonAscii),
+            ("smuggling", 4, Smuggling),
+            ("odd-version-or-method", 4, OddVersionOrMethod),
+            ("long-request-line", 2, LongRequestLine),
         ];
         _totalWeight = _generators.Sum(g => g.Weight);
     }

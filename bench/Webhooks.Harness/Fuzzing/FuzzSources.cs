@@ -5,7 +5,7 @@ namespace Webhooks.Harness.Fuzzing;
 /// <summary>The sources the fuzz host is configured with: one per answer worth reaching (states, limits, keys).</summary>
 public static class FuzzSources
 {
-    /// <summary>Standard Webhooks, 64 KiB body limit, two required fields, CloudEvents handshake.</summary>
+    /// <summary>Standard Webhooks, 64 KiB body limit, two required fields, partition key, CloudEvents, Slack and Event Grid handshakes.</summary>
     public const string Main = "fuzz";
 
     /// <summary>State <c>locked</c> (423).</summary>
@@ -54,6 +54,9 @@ public static class FuzzSources
         settings[$"Webhooks:Sources:{Main}:Validation:RequiredFields:type"] = "string";
         settings[$"Webhooks:Sources:{Main}:Validation:RequiredFields:data.id"] = "string";
         settings[$"Webhooks:Sources:{Main}:Handshakes:0"] = "cloudevents";
+        settings[$"Webhooks:Sources:{Main}:Handshakes:1"] = "slack";
+        settings[$"Webhooks:Sources:{Main}:Handshakes:2"] = "event-grid";
+        settings[$"Webhooks:Sources:{Main}:PartitionKey"] = "data.key";
         Signed(Locked, "locked");
         Signed(Suspended, "suspended");
         Signed(Unpaid, "payment-required");

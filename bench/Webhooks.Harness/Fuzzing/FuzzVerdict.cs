@@ -8,8 +8,12 @@ public static class FuzzVerdict
     /// <summary>Every status the README documents for intake: 200 (handshakes), 202, and the refusals.</summary>
     public static IReadOnlySet<int> Documented { get; } = new HashSet<int> { 200, 202, 400, 401, 402, 403, 404, 405, 406, 408, 413, 415, 422, 423, 429, 451, 503 };
 
-    /// <summary>What Kestrel itself answers, before the app, to bytes that are not valid HTTP/1.1 (no body).</summary>
-    public static IReadOnlySet<int> ServerLevel { get; } = new HashSet<int> { 400, 431 };
+    /// <summary>
+    /// What Kestrel itself answers, before the app, to bytes that are not valid HTTP/1.1 (no body): exactly the
+    /// README's list of statuses the web server answers — 400 malformed request, 414 request line over 8 KiB,
+    /// 431 header block over the limit, 505 an HTTP version other than HTTP/1.0 or HTTP/1.1.
+    /// </summary>
+    public static IReadOnlySet<int> ServerLevel { get; } = new HashSet<int> { 400, 414, 431, 505 };
 
     /// <summary>The verdict for one case.</summary>
     public static FuzzOutcome Judge(FuzzCase fuzzCase, RawResponse response)
@@ -25,14 +29,15 @@ public static class FuzzVerdict
                 : FuzzOutcome.NoResponse;
         }
 
-        if (response.Status >= 500 && response.Status != 503)
-        {
-            return FuzzOutcome.ServerError;
-        }
-
+        // Before the 5xx rule: Kestrel's own 505 (an unknown HTTP version) is documented, not a server error.
         if (fuzzCase.BreaksFraming && ServerLevel.Contains(response.Status) && response.Body.Length == 0)
         {
             return FuzzOutcome.RejectedByServer;
+        }
+
+        if (response.Status >= 500 && response.Status != 503)
+        {
+            return FuzzOutcome.ServerError;
         }
 
         if (!Documented.Contains(response.Status))

@@ -18,6 +18,9 @@ public sealed class RequestBytes
     /// <summary>The method token as sent.</summary>
     public string Method { get; set; }
 
+    /// <summary>The HTTP version token as sent (<c>HTTP/1.1</c>).</summary>
+    public string Version { get; set; } = "HTTP/1.1";
+
     /// <summary>The request target as sent.</summary>
     public string Path { get; set; }
 
@@ -51,7 +54,7 @@ public sealed class RequestBytes
     public byte[] Head(string host, int bodyLength)
     {
         var text = new StringBuilder()
-            .Append(Method).Append(' ').Append(Path).Append(" HTTP/1.1\r\n")
+            .Append(Method).Append(' ').Append(Path).Append(' ').Append(Version).Append("\r\n")
             .Append("Host: ").Append(host).Append("\r\n");
         foreach (var (name, value) in _headers)
         {

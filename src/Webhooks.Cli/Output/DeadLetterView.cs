@@ -10,7 +10,8 @@ internal static class DeadLetterView
     public static void RenderList(IAnsiConsole console, DeadLetterPage page, DateTimeOffset now)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("Id", "Source", "Reason", "Status", "Error", "Dead-lettered", "Age", "Attempts");
+            .AddColumn(new TableColumn("Id").NoWrap()) // an id split over two lines cannot be copied or grepped
+            .AddColumns("Source", "Reason", "Status", "Error", "Dead-lettered", "Age", "Attempts");
         foreach (var entry in page.Items)
         {
             table.AddRow(

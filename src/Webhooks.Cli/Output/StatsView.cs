@@ -9,7 +9,14 @@ internal static class StatsView
 {
     public static void RenderStats(IAnsiConsole console, DeadLetterStats stats)
     {
-        console.WriteLine($"{stats.Total} entries ({stats.Poisoned} poisoned by the host); oldest {TextFormat.Time(stats.Oldest)} ({TextFormat.Age(stats.OldestAge)} ago).");
+        if (stats.Total == 0)
+        {
+            console.WriteLine("No dead-letter entries.");
+            return;
+        }
+
+        var oldest = stats.Oldest is null ? string.Empty : $"; oldest {TextFormat.Time(stats.Oldest)} ({TextFormat.Age(stats.OldestAge)} ago)";
+        console.WriteLine($"{stats.Total} entries ({stats.Poisoned} poisoned by the host){oldest}.");
         var grid = new Grid().AddColumns(4);
         grid.AddRow(Counts("Source", stats.BySource), Counts("Reason", stats.ByReason), Counts("Status", stats.ByStatus), Counts("Error code", stats.ByErrorCode));
         console.Write(grid);

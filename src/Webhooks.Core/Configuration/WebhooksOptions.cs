@@ -87,6 +87,15 @@ public sealed class IntakeOptions
     /// </summary>
     public int MaxConcurrentLargeBodies { get; set; } = 16;
 
+    /// <summary>
+    /// The average rate (bytes per second, after <see cref="LargeBodyGracePeriod"/>) below which a large body gives
+    /// its slot up to a newcomer when every slot is taken, and is answered 503 <c>serverBusy</c>. Default 64 KiB/s.
+    /// </summary>
+    public long LargeBodyMinBytesPerSecond { get; set; } = 64 * 1024;
+
+    /// <summary>How long a large body streams before <see cref="LargeBodyMinBytesPerSecond"/> applies to it. Default 5 s.</summary>
+    public TimeSpan LargeBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long intake waits for the queue write before answering 503. Default 5 s.</summary>
     public TimeSpan QueueWriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -132,6 +132,11 @@ public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = nul
             yield return "Webhooks:Intake:MaxConcurrentLargeBodies must be between 1 and 1024.";
         }
 
+        if (intake.LargeBodyMinBytesPerSecond < 0 || intake.LargeBodyGracePeriod < TimeSpan.Zero)
+        {
+            yield return "Webhooks:Intake:LargeBodyMinBytesPerSecond and LargeBodyGracePeriod must not be negative.";
+        }
+
         if (intake.PayloadBlockBytes is < 64 * 1024 or > AzureStorage.StorageNames.MaxBlockBytes)
         {
             yield return $"Webhooks:Intake:PayloadBlockBytes must be between 65536 and {AzureStorage.StorageNames.MaxBlockBytes}.";

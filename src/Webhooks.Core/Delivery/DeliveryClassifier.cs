@@ -18,6 +18,8 @@ namespace Webhooks.Delivery;
 /// calls would fail the same way.</item>
 /// <item>Every other 4xx, 3xx (redirects are not followed) and 1xx → dead-letter <c>targetRejected</c>.</item>
 /// <item>A target refused by the SSRF guard → dead-letter <c>targetNotConfigured</c>.</item>
+/// <item>A call the client cannot make (<see cref="InvalidOperationException"/> and kin: a bug or a bad setting) →
+/// dead-letter <c>configurationError</c> at once; it would fail the same way for 24 hours.</item>
 /// <item>No token for a <c>bearer</c> target → pause it, like a 401.</item>
 /// </list>
 /// A source may list extra statuses its target uses for transient trouble (<see cref="TargetOptions.RetryableStatuses"/>).
@@ -44,6 +46,7 @@ public sealed class DeliveryClassifier(Backoff backoff)
             return arguments.Failure switch
             {
                 DeliveryFailureKind.Refused => DeliveryDecision.DeadLetter(DeadLetterReasons.TargetNotConfigured),
+                DeliveryFailureKind.ConfigurationError => DeliveryDecision.DeadLetter(DeadLetterReasons.ConfigurationError),
                 DeliveryFailureKind.CredentialFailure => DeliveryDecision.PauseTarget("no token for the target"),
                 _ => RequeueOrExhaust(arguments, options),
             };

@@ -15,6 +15,9 @@ public enum DeliveryFailureKind
     /// <summary>The SSRF guard refused the target's address or scheme; retrying cannot help.</summary>
     Refused,
 
+    /// <summary>The call could not be made (a bug or a bad setting); retrying cannot help.</summary>
+    ConfigurationError,
+
     /// <summary>No token could be had for a <c>bearer</c> target: every call to it would fail alike, so it is paused.</summary>
     CredentialFailure,
 }

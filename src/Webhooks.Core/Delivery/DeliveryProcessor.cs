@@ -39,7 +39,7 @@ public sealed class DeliveryProcessor
     private readonly TargetGuard _guard;
     private readonly DeliveryClassifier _classifier;
     private readonly TargetPauseRegistry _pauses;
-    private readonly IOptions<WebhooksOptions> _options;
+    private readonly IOptionsMonitor<WebhooksOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<DeliveryProcessor> _logger;
     private readonly PayloadStore? _payloads;
@@ -53,7 +53,7 @@ public sealed class DeliveryProcessor
         TargetGuard guard,
         DeliveryClassifier classifier,
         TargetPauseRegistry pauses,
-        IOptions<WebhooksOptions> options,
+        IOptionsMonitor<WebhooksOptions> options,
         TimeProvider timeProvider,
         ILogger<DeliveryProcessor> logger,
         PayloadStore? payloads = null,
@@ -176,7 +176,7 @@ public sealed class DeliveryProcessor
 
     private async Task<Verdict> DecideEnvelopeAsync(DeliveryEnvelope envelope, string originQueue, CancellationToken cancellationToken)
     {
-        var options = _options.Value;
+        var options = _options.CurrentValue;
         if (!options.Sources.TryGetValue(envelope.Source, out var source))
         {
             return NotDeliverable(envelope, originQueue, DeadLetterReasons.TargetNotConfigured, $"source '{envelope.Source}' is not configured");
@@ -206,7 +206,7 @@ public sealed class DeliveryProcessor
 
     private async Task<Verdict> AttemptAsync(DeliveryEnvelope envelope, SourceOptions source, string originQueue, CancellationToken cancellationToken)
     {
-        var delivery = _options.Value.Delivery;
+        var delivery = _options.CurrentValue.Delivery;
         var attempt = envelope.Attempt + 1;
         TargetCallResult call;
         try
@@ -279,8 +279,8 @@ public sealed class DeliveryProcessor
 
             default:
                 _logger.LogError(
-                    "Delivery {DeliveryId} from {Source} dead-lettered ({Reason}) after {Attempt} attempts; last result {Result} {ErrorCode}.",
-                    envelope.Id, envelope.Source, decision.Reason, attempt, what, error?.ErrorCode);
+                    "Delivery {DeliveryId} from {Source} dead-lettered ({Reason}) after {Attempt} attempts; last result {Result}.",
+                    envelope.Id, envelope.Source, decision.Reason, attempt, error?.ErrorCode is { Length: > 0 } code ? $"{what} {code}" : what);
                 var record = new DeadLetterRecord
                 {
                     Envelope = envelope, Reason = decision.Reason!, Detail = detail, DeadLetteredAt = Now, FinalStatus = call.Status,

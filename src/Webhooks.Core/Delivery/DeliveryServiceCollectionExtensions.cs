@@ -23,6 +23,7 @@ public static class DeliveryServiceCollectionExtensions
         services.AddOptions<WebhooksOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITargetHostResolver, DnsTargetHostResolver>();
+        services.TryAddSingleton<ITargetConnector, SocketTargetConnector>();
         services.TryAddSingleton<TargetGuard>();
         services.TryAddSingleton(_ => new Backoff());
         services.TryAddSingleton<DeliveryClassifier>();

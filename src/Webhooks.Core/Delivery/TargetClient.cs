@@ -54,7 +54,7 @@ public sealed class TargetClient
     private static readonly string[] CredentialMarkers = ["signature", "secret", "token", "password", "api-key", "apikey", "auth"];
 
     private readonly IHttpClientFactory _httpClientFactory;
-    private readonly IOptions<WebhooksOptions> _options;
+    private readonly IOptionsMonitor<WebhooksOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly Lazy<TokenCredential> _credential;
     private readonly PayloadStore? _payloads;
@@ -65,7 +65,7 @@ public sealed class TargetClient
     /// <param name="timeProvider">Clock for timeouts, durations and signature timestamps.</param>
     /// <param name="credential">For <c>bearer</c> targets; default <see cref="DefaultAzureCredential"/>, created on first use.</param>
     /// <param name="payloads">Where claim-check bodies (<see cref="DeliveryEnvelope.BodyRef"/>) are read from; streamed, never buffered.</param>
-    public TargetClient(IHttpClientFactory httpClientFactory, IOptions<WebhooksOptions> options, TimeProvider timeProvider, TokenCredential? credential = null, PayloadStore? payloads = null)
+    public TargetClient(IHttpClientFactory httpClientFactory, IOptionsMonitor<WebhooksOptions> options, TimeProvider timeProvider, TokenCredential? credential = null, PayloadStore? payloads = null)
     {
         _httpClientFactory = httpClientFactory;
         _options = options;
@@ -123,9 +123,9 @@ public sealed class TargetClient
             }
         }
 
-        // With our own Standard Webhooks signature the webhook-* trio is ours to set.
+        // With our own Standard Webhooks signature the webhook-* trio (and Svix's svix-* names for it) is ours to set.
         var signsItself = TargetAuthTypes.StandardWebhooks.Equals(source.Target.Auth.Type, StringComparison.OrdinalIgnoreCase);
-        return !(signsItself && name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase));
+        return !(signsItself && (name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("svix-", StringComparison.OrdinalIgnoreCase)));
     }
 
     /// <summary>Posts <paramref name="envelope"/>'s body to <paramref name="source"/>'s target.</summary>
@@ -137,7 +137,7 @@ public sealed class TargetClient
     /// <exception cref="Azure.RequestFailedException">The claim-check body could not be opened (storage unavailable); the target was not called.</exception>
     public async Task<TargetCallResult> SendAsync(DeliveryEnvelope envelope, SourceOptions source, CancellationToken cancellationToken = default)
     {
-        var delivery = _options.Value.Delivery;
+        var delivery = _options.CurrentValue.Delivery;
         var target = source.Target;
         var timeout = target.Timeout is { } own && own > TimeSpan.Zero ? own : delivery.Timeout;
         var startedAt = _timeProvider.GetUtcNow();
@@ -189,9 +189,15 @@ public sealed class TargetClient
         {
             return Failed(DeliveryFailureKind.CredentialFailure, $"no token for the target's scope: {ex.GetType().Name}");
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or NotSupportedException or FormatException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
+            // A stream that broke or a client torn down by a shutdown: another attempt may well succeed.
             return Failed(DeliveryFailureKind.ConnectionFailure, $"{ex.GetType().Name}: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or FormatException)
+        {
+            // The request could not even be built or sent: a bug or a bad setting, the same on every retry.
+            return Failed(DeliveryFailureKind.ConfigurationError, $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 

@@ -9,18 +9,23 @@ namespace Webhooks.Delivery;
 /// <summary>
 /// Keeps delivery from being turned against our own network (SSRF): only http and https, and no connection to
 /// loopback, private (10/8, 172.16/12, 192.168/16), link-local (169.254/16, where the cloud metadata endpoint lives),
-/// CGNAT (100.64/10), IPv6 unique-local or link-local, unspecified, multicast or reserved addresses — unless
+/// CGNAT (100.64/10), Azure's WireServer (168.63.129.16, the platform's DNS, health and agent endpoint), IPv6
+/// unique-local or link-local, unspecified, multicast or reserved addresses, also in their IPv4-mapped, NAT64 and
+/// 6to4 forms — unless
 /// <see cref="DeliveryOptions.AllowPrivateNetworkTargets"/> is set for local runs and tests.
 /// </summary>
 /// <remarks>
 /// The check runs at connect time (<see cref="ConnectAsync"/> is the targets client's
 /// <see cref="SocketsHttpHandler.ConnectCallback"/>): the addresses checked are the addresses connected to, so a
 /// DNS answer that changes between a check and the call (DNS rebinding) cannot slip through. A host resolving to
-/// any refused address is refused as a whole.
+/// any refused address is refused as a whole. The setting is read live, so a configuration reload applies to the
+/// next connection.
 /// </remarks>
-public sealed class TargetGuard(IOptions<WebhooksOptions> options, ITargetHostResolver resolver)
+public sealed class TargetGuard(IOptionsMonitor<WebhooksOptions> options, ITargetHostResolver resolver, ITargetConnector? connector = null)
 {
-    private bool AllowPrivate => options.Value.Delivery.AllowPrivateNetworkTargets;
+    private readonly ITargetConnector _connector = connector ?? new SocketTargetConnector();
+
+    private bool AllowPrivate => options.CurrentValue.Delivery.AllowPrivateNetworkTargets;
 
     /// <summary>
     /// Checks a configured target URL without touching the network: absolute, http or https, no credentials in it,
@@ -93,21 +98,13 @@ public sealed class TargetGuard(IOptions<WebhooksOptions> options, ITargetHostRe
         SocketException? last = null;
         foreach (var address in addresses)
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(address, endpoint.Port), cancellationToken).ConfigureAwait(false);
-                return new NetworkStream(socket, ownsSocket: true);
+                return await _connector.ConnectAsync(new IPEndPoint(address, endpoint.Port), cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException ex)
             {
-                socket.Dispose();
                 last = ex;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
             }
         }
 
@@ -141,6 +138,7 @@ public sealed class TargetGuard(IOptions<WebhooksOptions> options, ITargetHostRe
         || (b[0] == 172 && (b[1] & 0xF0) == 16)     // 172.16/12 private
         || (b[0] == 192 && b[1] == 0 && b[2] == 0)  // 192.0.0/24 IETF protocol assignments
         || (b[0] == 192 && b[1] == 0 && b[2] == 2)  // 192.0.2/24 documentation
+        || (b[0] == 168 && b[1] == 63 && b[2] == 129 && b[3] == 16) // Azure WireServer
         || (b[0] == 192 && b[1] == 168)             // 192.168/16 private
         || (b[0] == 198 && (b[1] & 0xFE) == 18)     // 198.18/15 benchmarking
         || (b[0] == 198 && b[1] == 51 && b[2] == 100) // 198.51.100/24 documentation

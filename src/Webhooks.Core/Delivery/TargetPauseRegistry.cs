@@ -16,7 +16,7 @@ namespace Webhooks.Delivery;
 /// resume at once with <see cref="Resume"/>. State is per process: each instance finds out on its own, at the cost
 /// of one failed call. Thread-safe.
 /// </remarks>
-public sealed class TargetPauseRegistry(IOptions<WebhooksOptions> options, TimeProvider timeProvider, ILogger<TargetPauseRegistry> logger)
+public sealed class TargetPauseRegistry(IOptionsMonitor<WebhooksOptions> options, TimeProvider timeProvider, ILogger<TargetPauseRegistry> logger)
 {
     private static readonly TimeSpan MinimumHold = TimeSpan.FromMilliseconds(100);
 
@@ -26,7 +26,7 @@ public sealed class TargetPauseRegistry(IOptions<WebhooksOptions> options, TimeP
     {
         get
         {
-            var interval = options.Value.Delivery.PauseProbeInterval;
+            var interval = options.CurrentValue.Delivery.PauseProbeInterval;
             return interval < MinimumHold ? MinimumHold : interval > Backoff.MaxQueueDelay ? Backoff.MaxQueueDelay : interval;
         }
     }

@@ -57,6 +57,12 @@ public static class DeadLetterReasons
 
     /// <summary>Its claim-check body blob no longer exists (deleted, or removed by the storage lifecycle rule).</summary>
     public const string PayloadMissing = "payloadMissing";
+
+    /// <summary>
+    /// The target client could not make the call at all (<see cref="InvalidOperationException"/> and kin: a bug or a
+    /// bad setting such as an invalid header); every retry would fail alike, so it is dead-lettered at once.
+    /// </summary>
+    public const string ConfigurationError = "configurationError";
 }
 
 /// <summary>A bounded copy of the target's response.</summary>

@@ -9,7 +9,7 @@ public static class ForwardedHeaders
 {
     private static readonly string[] Kept =
     [
-        "webhook-id", "webhook-timestamp",
+        "webhook-id", "webhook-timestamp", "svix-id", "svix-timestamp",
         "X-GitHub-Delivery", "X-GitHub-Event", "X-GitHub-Hook-ID", "X-GitHub-Hook-Installation-Target-ID",
         "aeg-event-type", "aeg-subscription-name", "aeg-delivery-count",
         "ce-id", "ce-type", "ce-source", "ce-specversion", "ce-subject", "ce-time",

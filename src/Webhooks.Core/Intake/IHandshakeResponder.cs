@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Webhooks.Configuration;
+using Webhooks.Problems;
 
 namespace Webhooks.Intake;
 
@@ -17,6 +18,12 @@ public interface IHandshakeResponder
 
     /// <summary>Whether the source enabled it.</summary>
     bool IsEnabled(SourceOptions source) => source.Handshakes.Contains(Name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A 400 for a handshake request this responder recognises but whose values it must not echo (checked just
+    /// before <see cref="TryAnswerUnsigned"/>), or null.
+    /// </summary>
+    Problem? RefuseUnsigned(IntakeRequest request) => null;
 
     /// <summary>Answers a handshake that arrives before any signature can be checked, or returns null.</summary>
     IntakeResponse? TryAnswerUnsigned(IntakeRequest request, SourceOptions source);

@@ -37,14 +37,25 @@ public static class JsonBodyValidator
 
         try
         {
-            return JsonDocument.Parse(body, DocumentOptions);
+            return JsonDocument.Parse(SenderJson.WithoutByteOrderMark(body), DocumentOptions);
         }
         catch (JsonException ex)
         {
             errorCode = Problems.ErrorCodes.InvalidJson;
-            reason = $"The body is not valid JSON: {ex.Message}";
+            reason = $"The body is not valid JSON: {Describe(body.Span, ex)}.";
             return null;
         }
+    }
+
+    // The parser's own message speaks of reader options and final blocks; the streaming validator, which accepts
+    // exactly the same texts, says what is wrong in the sender's terms and where.
+    private static string Describe(ReadOnlySpan<byte> body, JsonException ex)
+    {
+        var validator = new Streaming.StreamingJsonValidator(new Streaming.JsonPathWatch([]));
+        validator.Append(body);
+        validator.Complete();
+        return validator.Error
+            ?? $"the JSON is malformed (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})";
     }
 
     /// <summary>Every failing field of <paramref name="rules"/>, as field → messages; empty when all pass.</summary>
@@ -82,7 +93,7 @@ public static class JsonBodyValidator
         value = root;
         foreach (var segment in path.Split('.'))
         {
-            if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(segment, out value))
+            if (!SenderJson.TryGetProperty(value, segment, out value))
             {
                 return false;
             }

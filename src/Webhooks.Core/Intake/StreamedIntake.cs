@@ -33,15 +33,28 @@ internal sealed partial class StreamedIntake(WebhookIntake intake, PayloadStore 
 
         BlockBlobWriter? upload = null;
         Exception? storageFailure = null;
-        var slot = false;
+        LargeBodySlot? slot = null;
+        var rest = request.Body;
         if (!refused)
         {
+            // 429 before reading on: the rate permit needs no body, and a large body is the costly one to read. A
+            // forged MAC is only known at the end, so this is the one answer that may come before a 401 (README).
+            if (intake.StateOrRateProblem(request, source) is { } rateLimited)
+            {
+                return rateLimited;
+            }
+
             // 503 before reading on: every staged body holds an upload block until it is committed or dropped.
-            if (!(slot = intake.LargeBodies.TryEnter(settings.Intake.MaxConcurrentLargeBodies)))
+            var limits = settings.Intake;
+            slot = await intake.LargeBodies.EnterAsync(limits.MaxConcurrentLargeBodies, limits.LargeBodyMinBytesPerSecond, limits.LargeBodyGracePeriod, cancellationToken).ConfigureAwait(false);
+            if (slot is null)
             {
                 LogBusy(request.Source, settings.Intake.MaxConcurrentLargeBodies);
                 return intake.Fail(request, BusyProblem(settings.Intake));
             }
+
+            slot.Count(head.Length);
+            rest = new SlotMeteredStream(request.Body, slot);
 
             try
             {
@@ -57,7 +70,17 @@ internal sealed partial class StreamedIntake(WebhookIntake intake, PayloadStore 
         try
         {
             var watch = new JsonPathWatch(WatchedPaths(source));
-            var body = await StreamedBody.ReadAsync(head, request.Body, maxBody, decidedByHeaders ? null : macs, watch, upload, cancellationToken).ConfigureAwait(false);
+            StreamedBody body;
+            try
+            {
+                body = await StreamedBody.ReadAsync(head, rest, maxBody, decidedByHeaders ? null : macs, watch, upload, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LargeBodyTakenOverException)
+            {
+                // Too slow while others waited: its slot went to a newcomer; nothing was acknowledged.
+                LogTakenOver(request.Source);
+                return intake.Fail(request, BusyProblem(settings.Intake));
+            }
 
             // 413 (streamed): only the limit plus one byte was read.
             if (body.TooLarge)
@@ -73,10 +96,10 @@ internal sealed partial class StreamedIntake(WebhookIntake intake, PayloadStore 
                 return intake.Unauthenticated(request, verdict);
             }
 
-            // 423 / 402 / 451, 429.
-            if (intake.StateOrRateProblem(request, source) is { } stateOrRate)
+            // 423 / 402 / 451 (429 was decided before the body streamed).
+            if (WebhookIntake.StateProblem(source.State) is { } stateProblem)
             {
-                return stateOrRate;
+                return intake.Fail(request, stateProblem);
             }
 
             // 400: well-formed UTF-8 JSON (invalid UTF-8 is reported first, as for held bodies).
@@ -113,10 +136,7 @@ internal sealed partial class StreamedIntake(WebhookIntake intake, PayloadStore 
                 await upload.DiscardAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
-            if (slot)
-            {
-                intake.LargeBodies.Exit();
-            }
+            slot?.Dispose();
         }
     }
 
@@ -158,6 +178,9 @@ internal sealed partial class StreamedIntake(WebhookIntake intake, PayloadStore 
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not stage a large body from {Source} in blob storage; answered 503 and not acknowledged")]
     private partial void LogUploadFailed(Exception exception, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped reading a large body from {Source} and answered 503: it arrived slower than Webhooks:Intake:LargeBodyMinBytesPerSecond while another delivery waited for its slot")]
+    private partial void LogTakenOver(string source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a large body from {Source} with 503: {Limit} large bodies are already streaming on this instance (Webhooks:Intake:MaxConcurrentLargeBodies)")]
     private partial void LogBusy(string source, int limit);

@@ -55,9 +55,14 @@ public sealed partial class WebhookIntake(
         }
 
         // Registration handshakes that carry no signed body (CloudEvents OPTIONS, Graph validationToken).
-        foreach (var handshake in _handshakes)
+        foreach (var handshake in _handshakes.Where(h => h.IsEnabled(source)))
         {
-            if (handshake.IsEnabled(source) && handshake.TryAnswerUnsigned(request, source) is { } answer)
+            if (handshake.RefuseUnsigned(request) is { } refusal)
+            {
+                return Fail(request, refusal);
+            }
+
+            if (handshake.TryAnswerUnsigned(request, source) is { } answer)
             {
                 LogHandshake(request.Source, handshake.Name);
                 return answer;
@@ -224,7 +229,7 @@ public sealed partial class WebhookIntake(
     internal DateTimeOffset Now => timeProvider.GetUtcNow();
 
     /// <summary>The large bodies this instance is streaming to blob storage now, bounded by <c>MaxConcurrentLargeBodies</c>.</summary>
-    internal LargeBodyGate LargeBodies { get; } = new();
+    internal LargeBodyGate LargeBodies { get; } = new(timeProvider);
 
     /// <summary>The longest partition key kept; a longer value spreads round-robin like a missing one.</summary>
     internal const int MaxPartitionKeyLength = 1024;
@@ -237,20 +242,8 @@ public sealed partial class WebhookIntake(
             return null;
         }
 
-        try
-        {
-            var key = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            };
-            return key is { Length: <= MaxPartitionKeyLength } ? key : null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null; // an escaped lone surrogate cannot become a string
-        }
+        var key = value.ValueKind == JsonValueKind.Number ? value.GetRawText() : SenderJson.GetString(value);
+        return key is { Length: <= MaxPartitionKeyLength } ? key : null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a delivery for {Source}: {Status} {ErrorCode}")]

@@ -7,7 +7,7 @@ namespace Webhooks.Verification;
 
 /// <summary>
 /// The provider's own delivery id, so the 202 body and the envelope carry the id the provider shows in its
-/// dashboard and keeps across its retries: <c>webhook-id</c> (standard-webhooks), <c>X-GitHub-Delivery</c>
+/// dashboard and keeps across its retries: <c>webhook-id</c> (or Svix's <c>svix-id</c>; standard-webhooks), <c>X-GitHub-Delivery</c>
 /// (github), the body's top-level <c>id</c> (stripe, the event id) or <c>event_id</c> (slack). Other schemes
 /// honour a <c>webhook-id</c> header when the sender sets one. Null means "mint one". Ids that are empty, longer
 /// than <see cref="MaxLength"/> or contain anything but printable ASCII are ignored: they end up in queue
@@ -34,7 +34,7 @@ public static class DeliveryIdExtractor
         ArgumentNullException.ThrowIfNull(headers);
         var name = Is(scheme, VerificationSchemes.GitHub) ? GitHubVerifier.DeliveryHeader
             : Is(scheme, VerificationSchemes.Stripe) || Is(scheme, VerificationSchemes.Slack) ? null
-            : StandardWebhooksVerifier.IdHeader;
+            : StandardWebhooksVerifier.IdHeaderOf(headers);
         if (name is null || headers.Count(name) != 1)
         {
             return null;
@@ -63,7 +63,7 @@ public static class DeliveryIdExtractor
         ArgumentNullException.ThrowIfNull(property);
         try
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+            var reader = new Utf8JsonReader(SenderJson.WithoutByteOrderMark(body), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;

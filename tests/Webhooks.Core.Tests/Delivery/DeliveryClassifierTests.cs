@@ -74,6 +74,7 @@ public class DeliveryClassifierTests
     [InlineData(DeliveryFailureKind.Timeout, DeliveryDecisionKind.Requeue, null)]
     [InlineData(DeliveryFailureKind.ConnectionFailure, DeliveryDecisionKind.Requeue, null)]
     [InlineData(DeliveryFailureKind.Refused, DeliveryDecisionKind.DeadLetter, DeadLetterReasons.TargetNotConfigured)]
+    [InlineData(DeliveryFailureKind.ConfigurationError, DeliveryDecisionKind.DeadLetter, DeadLetterReasons.ConfigurationError)]
     [InlineData(DeliveryFailureKind.CredentialFailure, DeliveryDecisionKind.PauseTarget, "no token for the target")]
     public void Classify_CallWithoutAnswer_FollowsTheTable(DeliveryFailureKind failure, DeliveryDecisionKind kind, string? reason)
     {

@@ -43,6 +43,8 @@ public class DeliveryProcessorTests
         Sources = { ["shop"] = new SourceOptions { Target = { Url = "https://shop.example.com/hooks" } } },
     };
 
+    private readonly TestOptionsMonitor<WebhooksOptions> _monitor;
+    private readonly ListLogger _log = new();
     private readonly TargetPauseRegistry _pauses;
     private readonly DeliveryProcessor _processor;
 
@@ -56,7 +58,7 @@ public class DeliveryProcessorTests
         service.Setup(s => s.GetQueueClient(DeliveriesName + "-poison")).Returns(Queue(DeliveriesName + "-poison").Object);
         var queues = new WebhookQueues(service.Object, new QueueNamesOptions { Deliveries = DeliveriesName, DeadLetter = DeadLetterName });
 
-        var options = Options.Create(_options);
+        var options = _monitor = new TestOptionsMonitor<WebhooksOptions>(_options);
         var factory = new Mock<IHttpClientFactory>();
         factory.Setup(f => f.CreateClient(TargetClient.HttpClientName)).Returns(_target.CreateClient);
         _pauses = new TargetPauseRegistry(options, _time, NullLogger<TargetPauseRegistry>.Instance);
@@ -68,7 +70,7 @@ public class DeliveryProcessorTests
             _pauses,
             options,
             _time,
-            NullLogger<DeliveryProcessor>.Instance);
+            _log);
     }
 
     [Fact]
@@ -460,6 +462,80 @@ public class DeliveryProcessorTests
         await Assert.ThrowsAsync<RequestFailedException>(() => _processor.ProcessTriggeredAsync(new BinaryData(EnvelopeSerializer.Serialize(Envelope()))));
     }
 
+    [Fact]
+    public async Task DeadLetterLog_ForATargetErrorWithoutACode_SaysNoNull()
+    {
+        _target.Respond(404);
+
+        await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
+
+        var line = Assert.Single(_log.Lines, l => l.Contains("dead-lettered", StringComparison.Ordinal));
+        Assert.DoesNotContain("(null)", line, StringComparison.Ordinal);
+        Assert.EndsWith("last result 404.", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Received_TargetClientThrowsInvalidOperation_IsDeadLetteredAtOnce_AsAConfigurationError()
+    {
+        _target.Throw(new InvalidOperationException("Misused header name, 'Content-Type'."));
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope(attempt: 0)));
+
+        Assert.Equal(DeliveryOutcomeKind.DeadLettered, outcome.Kind);
+        Assert.Equal(DeadLetterReasons.ConfigurationError, outcome.Reason);
+        var record = DeadLetter(Assert.Single(_sent));
+        Assert.Equal(DeadLetterReasons.ConfigurationError, record.Reason);
+        Assert.Contains("Misused header name", record.Detail, StringComparison.Ordinal);
+        Assert.Empty(_updated);
+    }
+
+    [Fact]
+    public async Task Received_ForASourceAddedByAConfigurationReload_IsDelivered_NotDeadLettered()
+    {
+        _target.Respond(200);
+        _monitor.CurrentValue = Reloaded(sources => sources["crm"] = new SourceOptions { Target = { Url = "https://crm.example.com/hooks" } });
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope(source: "crm")));
+
+        Assert.Equal(DeliveryOutcomeKind.Delivered, outcome.Kind);
+        Assert.Equal(new Uri("https://crm.example.com/hooks"), Assert.Single(_target.Requests).Uri);
+    }
+
+    [Fact]
+    public async Task Received_AfterATargetSigningSecretIsRotatedByAReload_IsSignedWithTheNewSecret()
+    {
+        const string oldSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        const string newSecret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+        _options.Sources["shop"].Target.Auth = new TargetAuthOptions { Type = "standard-webhooks", Secret = oldSecret };
+        _target.Respond(200);
+        _monitor.CurrentValue = Reloaded(sources => sources["shop"] = new SourceOptions
+        {
+            Target = { Url = "https://shop.example.com/hooks", Auth = new TargetAuthOptions { Type = "standard-webhooks", Secret = newSecret } },
+        });
+
+        await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
+
+        var request = Assert.Single(_target.Requests);
+        Assert.True(VerifiesWith(newSecret, request));
+        Assert.False(VerifiesWith(oldSecret, request));
+    }
+
+    private WebhooksOptions Reloaded(Action<Dictionary<string, SourceOptions>> change)
+    {
+        var reloaded = new WebhooksOptions { Delivery = _options.Delivery, Sources = new(_options.Sources, StringComparer.OrdinalIgnoreCase) };
+        change(reloaded.Sources);
+        return reloaded;
+    }
+
+    private bool VerifiesWith(string secret, RecordedRequest request) =>
+        new Webhooks.Verification.StandardWebhooksVerifier().Verify(new Webhooks.Verification.VerificationContext(
+            "ours",
+            new SourceOptions { Verification = "standard-webhooks", Secrets = [secret] },
+            new Webhooks.Intake.DictionaryRequestHeaders(request.Headers),
+            request.Body,
+            _time.GetUtcNow(),
+            new Dictionary<string, SourceOptions>())).Succeeded;
+
     private static DeliveryEnvelope Envelope(string source = "shop", int attempt = 0) => new()
     {
         Id = "d1",
@@ -507,4 +583,17 @@ public class DeliveryProcessorTests
     private sealed record Sent(string Queue, byte[] Content);
 
     private sealed record Updated(byte[]? Content, TimeSpan Visibility);
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<DeliveryProcessor>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add(formatter(state, exception));
+    }
 }

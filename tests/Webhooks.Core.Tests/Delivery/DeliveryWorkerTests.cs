@@ -10,6 +10,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Webhooks.AzureStorage;
 using Webhooks.Core.Tests.DeadLetters;
+using Webhooks.Testing;
 
 namespace Webhooks.Core.Tests.Delivery;
 
@@ -48,15 +49,16 @@ public class DeliveryWorkerTests
         service.Setup(s => s.GetQueueClient("deadletter")).Returns(new Mock<QueueClient>().Object);
         var queues = new WebhookQueues(service.Object, new QueueNamesOptions { Deliveries = "deliveries", DeadLetter = "deadletter", Count = queueCount });
         var options = Options.Create(_options);
+        var live = new TestOptionsMonitor<WebhooksOptions>(_options);
         var factory = new Mock<IHttpClientFactory>();
         factory.Setup(f => f.CreateClient(TargetClient.HttpClientName)).Returns(_target.CreateClient);
         var processor = new DeliveryProcessor(
             queues,
-            new TargetClient(factory.Object, options, TimeProvider.System),
-            new TargetGuard(options, new FakeResolver()),
+            new TargetClient(factory.Object, live, TimeProvider.System),
+            new TargetGuard(live, new FakeResolver()),
             new DeliveryClassifier(new Backoff()),
-            new TargetPauseRegistry(options, TimeProvider.System, NullLogger<TargetPauseRegistry>.Instance),
-            options,
+            new TargetPauseRegistry(live, TimeProvider.System, NullLogger<TargetPauseRegistry>.Instance),
+            live,
             TimeProvider.System,
             NullLogger<DeliveryProcessor>.Instance);
         return new DeliveryWorker(queues, processor, options, TimeProvider.System, NullLogger<DeliveryWorker>.Instance);

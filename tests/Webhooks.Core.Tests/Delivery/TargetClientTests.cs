@@ -10,6 +10,7 @@ using Webhooks.Delivery;
 using Webhooks.Envelopes;
 using Webhooks.Intake;
 using Webhooks.Verification;
+using Webhooks.Testing;
 
 namespace Webhooks.Core.Tests.Delivery;
 
@@ -26,7 +27,7 @@ public class TargetClientTests
     {
         var factory = new Mock<IHttpClientFactory>();
         factory.Setup(f => f.CreateClient(TargetClient.HttpClientName)).Returns(_target.CreateClient);
-        return new TargetClient(factory.Object, Options.Create(_options), TimeProvider.System, credential, payloads);
+        return new TargetClient(factory.Object, new TestOptionsMonitor<WebhooksOptions>(_options), TimeProvider.System, credential, payloads);
     }
 
     private static DeliveryEnvelope Envelope(Dictionary<string, string>? headers = null) => new()
@@ -282,6 +283,32 @@ public class TargetClientTests
 
         Assert.Equal(DeliveryFailureKind.ConnectionFailure, result.Failure);
         Assert.StartsWith("ConnectionError", result.FailureDetail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(typeof(InvalidOperationException))]
+    [InlineData(typeof(NotSupportedException))]
+    [InlineData(typeof(FormatException))]
+    public async Task Send_ClientCannotMakeTheCall_IsAConfigurationError(Type exception)
+    {
+        _target.Throw((Exception)Activator.CreateInstance(exception, "An invalid request URI was provided.")!);
+
+        var result = await Client().SendAsync(Envelope(), _source);
+
+        Assert.Equal(DeliveryFailureKind.ConfigurationError, result.Failure);
+        Assert.Contains(exception.Name, result.FailureDetail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(typeof(IOException))]
+    [InlineData(typeof(ObjectDisposedException))]
+    public async Task Send_BrokenStreamOrDisposedClient_IsStillAConnectionFailure(Type exception)
+    {
+        _target.Throw((Exception)Activator.CreateInstance(exception, "gone")!);
+
+        var result = await Client().SendAsync(Envelope(), _source);
+
+        Assert.Equal(DeliveryFailureKind.ConnectionFailure, result.Failure);
     }
 
     [Fact]

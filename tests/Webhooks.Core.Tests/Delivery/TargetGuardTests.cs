@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
 using Webhooks.Delivery;
+using Webhooks.Testing;
 
 namespace Webhooks.Core.Tests.Delivery;
 
@@ -11,7 +12,7 @@ public class TargetGuardTests
     private readonly FakeResolver _dns = new();
 
     private TargetGuard Guard(bool allowPrivate = false) =>
-        new(Options.Create(new WebhooksOptions { Delivery = { AllowPrivateNetworkTargets = allowPrivate } }), _dns);
+        new(new TestOptionsMonitor<WebhooksOptions>(new WebhooksOptions { Delivery = { AllowPrivateNetworkTargets = allowPrivate } }), _dns);
 
     [Theory]
     [InlineData("127.0.0.1")]
@@ -23,6 +24,8 @@ public class TargetGuardTests
     [InlineData("192.168.1.1")]
     [InlineData("169.254.169.254")] // cloud metadata (IMDS)
     [InlineData("169.254.0.1")]
+    [InlineData("168.63.129.16")] // Azure WireServer
+    [InlineData("::ffff:168.63.129.16")]
     [InlineData("100.64.0.1")] // CGNAT
     [InlineData("100.127.255.255")]
     [InlineData("0.0.0.0")]
@@ -56,6 +59,8 @@ public class TargetGuardTests
     [InlineData("172.15.255.255")] // just below 172.16/12
     [InlineData("172.32.0.0")] // just above
     [InlineData("169.253.255.255")]
+    [InlineData("168.63.129.15")] // next to WireServer
+    [InlineData("168.63.129.17")]
     [InlineData("2606:4700:4700::1111")]
     [InlineData("2a00:1450:4001:82b::200e")]
     [InlineData("::ffff:8.8.8.8")]

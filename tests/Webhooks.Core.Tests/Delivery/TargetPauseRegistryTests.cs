@@ -15,7 +15,7 @@ public class TargetPauseRegistryTests
 
     public TargetPauseRegistryTests() =>
         _registry = new TargetPauseRegistry(
-            Options.Create(new WebhooksOptions { Delivery = { PauseProbeInterval = Interval } }), _time, NullLogger<TargetPauseRegistry>.Instance);
+            new TestOptionsMonitor<WebhooksOptions>(new WebhooksOptions { Delivery = { PauseProbeInterval = Interval } }), _time, NullLogger<TargetPauseRegistry>.Instance);
 
     [Fact]
     public void Admit_TargetNeverPaused_Proceeds()

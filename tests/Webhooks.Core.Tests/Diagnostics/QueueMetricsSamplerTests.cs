@@ -23,7 +23,7 @@ public sealed class QueueMetricsSamplerTests : IDisposable
         deliveries.Add("a");
         deliveries.Add("b");
         var store = new DeadLetterStore(deliveries, new InMemoryQueue("dl", _time), new InMemoryQueue("p", _time, exists: false), _time);
-        var pauses = new TargetPauseRegistry(Options.Create(new WebhooksOptions()), _time, NullLogger<TargetPauseRegistry>.Instance);
+        var pauses = new TargetPauseRegistry(new TestOptionsMonitor<WebhooksOptions>(new WebhooksOptions()), _time, NullLogger<TargetPauseRegistry>.Instance);
         pauses.Pause("shop", "401 from target", 401);
         var sampler = new QueueMetricsSampler(store, _metrics, _time, NullLogger<QueueMetricsSampler>.Instance, pauses);
 

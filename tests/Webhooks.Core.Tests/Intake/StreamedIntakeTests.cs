@@ -253,6 +253,58 @@ public sealed class StreamedIntakeTests
     }
 
     [Fact]
+    public async Task SlowLargeBody_PastTheGracePeriod_GivesItsSlotToANewcomer_AndGets503()
+    {
+        var body = GeneratedJsonStream.Materialize(Fields, 300_000);
+        var (intake, first, stalled) = await HoldTheOnlyLargeBodySlotAsync(body);
+        _harness.Time.Advance(TimeSpan.FromSeconds(10)); // ~150 KB in 10 s: far below 64 KiB/s
+
+        var second = intake.HandleAsync(Signed(body, SlotSecret, body.Length));
+        stalled.Release(); // the slow body's next chunk arrives; it is read no further
+
+        var slow = await first;
+        Assert.Equal(503, slow.Status);
+        Assert.Equal("serverBusy", slow.ErrorCode);
+        Assert.Equal(202, (await second).Status);
+        Assert.Single(_harness.Queued);
+    }
+
+    [Fact]
+    public async Task LargeBody_WhenRateLimited_Gets429BeforeItsBodyIsRead()
+    {
+        UseScheme(VerificationSchemes.StandardWebhooks, SlotSecret);
+        _harness.Shop.RateLimit = new() { PermitsPerSecond = 1, Burst = 1 };
+        var intake = _harness.BuildWithRealVerifiers(_payloads);
+        var body = GeneratedJsonStream.Materialize(Fields, 300_000);
+        Assert.Equal(202, (await intake.HandleAsync(Signed(body, SlotSecret, body.Length))).Status);
+        var stream = new StallingStream(body, stallAt: 100_000);
+
+        var limited = await intake.HandleAsync(WithStream(Signed(body, SlotSecret, body.Length), stream));
+
+        Assert.Equal(429, limited.Status);
+        Assert.False(stream.Reached.IsCompleted); // never read up to the stall point
+    }
+
+    [Theory]
+    [InlineData("v1,not-base64")]
+    [InlineData("v1,AAAA")]
+    [InlineData("v2,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")]
+    public async Task LargeBody_WithAMalformedSignature_Is401BeforeItsBodyStreams_TakingNoSlot(string signature)
+    {
+        var body = GeneratedJsonStream.Materialize(Fields, 300_000);
+        var (intake, first, stalled) = await HoldTheOnlyLargeBodySlotAsync(body);
+        var timestamp = _harness.Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var forged = await intake.HandleAsync(Unsigned(new MemoryStream(body), body.Length, headers:
+            [new("webhook-id", "msg_forged"), new("webhook-timestamp", timestamp), new("webhook-signature", signature)]));
+
+        Assert.Equal(401, forged.Status);
+        Assert.Equal("invalidSignature", forged.ErrorCode);
+        stalled.Release();
+        Assert.Equal(202, (await first).Status);
+    }
+
+    [Fact]
     public async Task LargeBody_RefusedByItsHeaders_TakesNoSlot_AndStill401s()
     {
         var body = GeneratedJsonStream.Materialize(Fields, 300_000);

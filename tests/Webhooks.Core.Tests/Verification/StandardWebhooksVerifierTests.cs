@@ -261,6 +261,48 @@ public class StandardWebhooksVerifierTests
         Assert.Contains(result.ErrorCode, new[] { ErrorCodes.InvalidSignature, ErrorCodes.TimestampOutOfWindow });
     }
 
+    [Fact]
+    public void Verify_PublishedSpecVector_UnderSvixHeaderNames_Succeeds()
+    {
+        KeyValuePair<string, string>[] headers = [Header("svix-id", SpecId), Header("svix-timestamp", SpecTimestamp), Header("svix-signature", SpecSignature)];
+
+        var result = Verify(Scheme, Source(Scheme, SpecSecret), headers, Utf8(SpecBody), DateTimeOffset.FromUnixTimeSeconds(1614265330));
+
+        Assert.True(result.Succeeded, result.Message);
+    }
+
+    [Fact]
+    public void Verify_SvixHeadersWithAWrongSignature_Returns401InvalidSignature()
+    {
+        KeyValuePair<string, string>[] headers = [Header("svix-id", SpecId), Header("svix-timestamp", SpecTimestamp), Header("svix-signature", "v1,AAAA")];
+
+        AssertUnauthorized(Verify(Scheme, Source(Scheme, SpecSecret), headers, Utf8(SpecBody), DateTimeOffset.FromUnixTimeSeconds(1614265330)), ErrorCodes.InvalidSignature);
+    }
+
+    [Fact]
+    public void Verify_AMixOfTheTwoHeaderFamilies_Returns401MissingSignature()
+    {
+        KeyValuePair<string, string>[] headers = [Header("svix-id", SpecId), Header("webhook-timestamp", SpecTimestamp), Header("svix-signature", SpecSignature)];
+
+        AssertUnauthorized(Verify(Scheme, Source(Scheme, SpecSecret), headers, Utf8(SpecBody), DateTimeOffset.FromUnixTimeSeconds(1614265330)), ErrorCodes.MissingSignature);
+    }
+
+    [Fact]
+    public void Verify_BothFamiliesPresent_TheWebhookFamilyDecides()
+    {
+        KeyValuePair<string, string>[] headers = [.. SpecHeaders(SpecSignature), Header("svix-id", "other"), Header("svix-timestamp", "1"), Header("svix-signature", "v1,AAAA")];
+
+        Assert.True(Verify(Scheme, Source(Scheme, SpecSecret), headers, Utf8(SpecBody), DateTimeOffset.FromUnixTimeSeconds(1614265330)).Succeeded);
+    }
+
+    [Fact]
+    public void DeliveryId_OfASvixDelivery_IsItsSvixId()
+    {
+        var headers = new Webhooks.Intake.DictionaryRequestHeaders([Header("svix-id", SpecId), Header("svix-timestamp", SpecTimestamp), Header("svix-signature", SpecSignature)]);
+
+        Assert.Equal(SpecId, DeliveryIdExtractor.FromHeaders(Scheme, headers));
+    }
+
     private static KeyValuePair<string, string>[] SpecHeaders(string signature) => Headers(SpecId, SpecTimestamp, signature);
 
     private static KeyValuePair<string, string>[] Headers(string id, string timestamp, string signature) =>

@@ -52,6 +52,26 @@ public sealed class IntakeEndToEndTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
+    public async Task SvixSignedDelivery_UnderSvixHeaderNames_Returns202_WithTheSvixIdAsTheDeliveryId()
+    {
+        const string body = "{\"type\":\"invoice.paid\"}";
+        var id = "msg_" + Guid.NewGuid().ToString("N");
+        using var request = SignedRequests.StandardWebhooks("shop", body, id, DateTimeOffset.UtcNow);
+        foreach (var name in new[] { "id", "timestamp", "signature" })
+        {
+            request.Headers.TryAddWithoutValidation("svix-" + name, request.Headers.GetValues("webhook-" + name));
+            request.Headers.Remove("webhook-" + name);
+        }
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var envelope = EnvelopeSerializer.Deserialize(Assert.Single((await _queue.PeekMessagesAsync(32)).Value).Body.ToArray());
+        Assert.Equal(id, envelope.Id);
+        Assert.Equal(id, envelope.Headers["svix-id"]);
+    }
+
+    [Fact]
     public async Task SignedDelivery_Returns202_AndTheQueuedMessageDecodesToTheSameBytes()
     {
         const string body = "{\"type\":\"order.created\",\"data\":{\"name\":\"Zoë\",\"n\":1.50}}\n";

@@ -158,9 +158,9 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         await _harness.DeliverOnceAsync("m1", "members");
         await _harness.DeliverOnceAsync("o1", "orders");
 
-        using var unconfirmed = await Send(HttpMethod.Delete, "deadletters?status=422");
+        using var unconfirmed = await Send(HttpMethod.Delete, "deadletters?status=422&all=true");
         var afterUnconfirmed = await _harness.CountAsync(_harness.Queues.DeadLetter);
-        using var confirmed = await Send(HttpMethod.Delete, "deadletters?status=422&confirm=true");
+        using var confirmed = await Send(HttpMethod.Delete, "deadletters?status=422&all=true&confirm=true");
 
         Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
         Assert.Equal(2, afterUnconfirmed);
@@ -168,6 +168,83 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var result = await Json(confirmed);
         Assert.Equal(1, result.RootElement.GetProperty("deleted").GetInt32());
         Assert.Equal("m1", Assert.Single((await _harness.CreateStore().ListAsync()).Items).Id);
+    }
+
+    [Fact]
+    public async Task Purge_WithATypoInAFilterKey_Returns400NamingIt_AndDeletesNothing()
+    {
+        await _harness.DeliverOnceAsync("m1", "members");
+        await _harness.DeliverOnceAsync("o1", "orders");
+
+        using var response = await Send(HttpMethod.Delete, "deadletters?confirm=true&sorce=x");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = await Json(response);
+        Assert.Contains("Unknown parameter 'sorce'", problem.RootElement.GetProperty("errors").GetProperty("sorce")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, await _harness.CountAsync(_harness.Queues.DeadLetter));
+    }
+
+    [Theory]
+    [InlineData("deadletters?confirm=true")]
+    [InlineData("deadletters?confirm=true&source=members")]
+    [InlineData("deadletters?confirm=true&all=false")]
+    [InlineData("deadletters?confirm=true&all=true&id=m1")]
+    public async Task Purge_WithoutIdsOrAnExplicitAll_Returns400_AndDeletesNothing(string path)
+    {
+        await _harness.DeliverOnceAsync("m1", "members");
+
+        using var response = await Send(HttpMethod.Delete, path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = await Json(response);
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("all", out _));
+        Assert.Equal(1, await _harness.CountAsync(_harness.Queues.DeadLetter));
+    }
+
+    [Fact]
+    public async Task Purge_WithAllTrue_DeletesEveryEntry()
+    {
+        await _harness.DeliverOnceAsync("m1", "members");
+        await _harness.DeliverOnceAsync("o1", "orders");
+
+        using var response = await Send(HttpMethod.Delete, "deadletters?confirm=true&all=true");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, await _harness.CountAsync(_harness.Queues.DeadLetter));
+    }
+
+    [Theory]
+    [InlineData("""{"all":true,"sorce":"members"}""", "sorce")]
+    [InlineData("""{"ids":["m1"],"dryrun":true}""", "dryrun")]
+    [InlineData("""{"all":true,"\ud800":1}""", "(a name with an invalid escape)")]
+    [InlineData("""{"ids":["m1"],"all":true}""", "all")]
+    [InlineData("""{"ids":["\ud800"]}""", "ids")]
+    public async Task Replay_WithAnUnknownOrConflictingBodyField_Returns400NamingIt_AndReplaysNothing(string body, string field)
+    {
+        await _harness.DeliverOnceAsync("m1", "members");
+
+        using var response = await Send(HttpMethod.Post, "deadletters/replay", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = await Json(response);
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), problem.RootElement.ToString());
+        Assert.Equal(1, await _harness.CountAsync(_harness.Queues.DeadLetter));
+    }
+
+    [Theory]
+    [InlineData("GET", "deadletters?sorce=members", "sorce")]
+    [InlineData("GET", "deadletters/m1?verbose=true", "verbose")]
+    [InlineData("GET", "queues?role=deadLetter", "role")]
+    [InlineData("GET", "targets?source=members", "source")]
+    [InlineData("POST", "targets/members/resume?force=true", "force")]
+    [InlineData("POST", "deadletters/replay?dryrun=true&x=1", "x")]
+    public async Task EveryEndpoint_RefusesQueryKeysItDoesNotTake(string method, string path, string key)
+    {
+        using var response = await Send(new HttpMethod(method), path, method == "POST" ? """{"ids":["m1"]}""" : null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = await Json(response);
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(key, out _), problem.RootElement.ToString());
     }
 
     [Fact]

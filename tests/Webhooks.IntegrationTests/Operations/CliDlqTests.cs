@@ -285,5 +285,46 @@ public sealed class CliDlqTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("cannot reach Storage", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task List_WithAnUnknownReason_IsAUsageError_NamingTheReasons()
+    {
+        var run = await Dlq("list", "--reason", "bogus");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("--reason must be one of targetRejected, retriesExhausted", run.Error, StringComparison.Ordinal);
+        Assert.Contains("configurationError", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_WithAnImpossibleStatus_PrintsTheErrorAndAHint_NotTheWholeHelp()
+    {
+        var run = await Dlq("list", "--status", "999");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.StartsWith("error: --status must be an HTTP status from 100 to 599.", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Run 'webhooks dlq list --help' for usage.", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Options:", run.Error + run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stats_WhenEmpty_SaysSo_WithoutPlaceholders()
+    {
+        var run = await Dlq("stats");
+
+        Assert.Equal("No dead-letter entries.", run.Out.Trim());
+    }
+
+    [Fact]
+    public async Task List_WhenPiped_KeepsLongIdsOnOneLine_WithoutEscapeCodes()
+    {
+        var id = "evt_" + new string('x', 120);
+        await _harness.DeliverOnceAsync(id, "members");
+
+        var run = await Dlq("list");
+
+        Assert.Contains(run.Out.Split('\n'), line => line.Contains(id, StringComparison.Ordinal));
+        Assert.DoesNotContain("\u001b[", run.Out, StringComparison.Ordinal);
+    }
+
     private Task<CliRun> Dlq(params string[] args) => CliRun.InvokeAsync(["dlq", .. args, .. _harness.CliConnection]);
 }

@@ -1,23 +1,16 @@
-using Spectre.Console;
 using Webhooks.Cli;
+using Webhooks.Cli.Output;
 
 namespace Webhooks.IntegrationTests.Operations;
 
-/// <summary>Runs the <c>webhooks</c> CLI in-process with captured output, as a script would see it.</summary>
+/// <summary>Runs the <c>webhooks</c> CLI in-process with captured output, as a script would see it (through the console the CLI makes for a pipe).</summary>
 public sealed record CliRun(int ExitCode, string Out, string Error)
 {
     public static async Task<CliRun> InvokeAsync(string[] args, IReadOnlyDictionary<string, string>? environment = null, Func<HttpMessageHandler>? http = null)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 240;
+        var console = CliConsole.Create(output, redirected: true, environment ?? new Dictionary<string, string>());
         var context = new CliContext
         {
             Console = console,

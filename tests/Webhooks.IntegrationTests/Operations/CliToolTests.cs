@@ -49,6 +49,23 @@ public sealed class CliToolTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.True(queues["deadLetter"].GetProperty("oldestAgeSeconds").GetDouble() >= 0);
     }
 
+    [Theory]
+    [InlineData(true, "")]
+    [InlineData(false, "1")]
+    public void Console_WhenPipedOrNoColor_WritesNoEscapeCodes(bool redirected, string noColor)
+    {
+        using var output = new StringWriter();
+        var console = Webhooks.Cli.Output.CliConsole.Create(output, redirected, new Dictionary<string, string> { ["NO_COLOR"] = noColor });
+
+        console.Write(new Spectre.Console.Markup("[bold red]failed[/] " + new string('y', 150)));
+
+        Assert.DoesNotContain("\u001b[", output.ToString(), StringComparison.Ordinal);
+        if (redirected)
+        {
+            Assert.Contains(new string('y', 150), output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task SourcesList_ShowsSchemesAndSecretCounts_NeverSecrets()
     {

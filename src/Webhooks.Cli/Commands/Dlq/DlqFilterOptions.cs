@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Webhooks.DeadLetters;
+using Webhooks.Envelopes;
 
 namespace Webhooks.Cli.Commands.Dlq;
 
@@ -21,13 +22,28 @@ internal sealed class DlqFilterOptions
             CustomParser = result => ParseTime(result, time),
         };
         OptionRules.InRange(Status, 100, 599, "--status must be an HTTP status from 100 to 599.");
+        Reason.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && !Reasons.Contains(result.Tokens[^1].Value, StringComparer.OrdinalIgnoreCase))
+            {
+                result.AddError($"--reason must be one of {string.Join(", ", Reasons)}; '{result.Tokens[^1].Value}' would match nothing.");
+            }
+        });
     }
 
     public Option<string?> Source { get; } = new("--source") { Description = "Only entries of this source." };
 
+    /// <summary>Every reason a dead-letter record can carry.</summary>
+    public static readonly string[] Reasons =
+    [
+        DeadLetterReasons.TargetRejected, DeadLetterReasons.RetriesExhausted, DeadLetterReasons.MalformedMessage,
+        DeadLetterReasons.TargetNotConfigured, DeadLetterReasons.HostPoisoned, DeadLetterReasons.PayloadMissing,
+        DeadLetterReasons.ConfigurationError,
+    ];
+
     public Option<string?> Reason { get; } = new("--reason")
     {
-        Description = "Only this reason: targetRejected, retriesExhausted, malformedMessage, targetNotConfigured, hostPoisoned.",
+        Description = $"Only this reason: {string.Join(", ", Reasons)}.",
     };
 
     public Option<int?> Status { get; } = new("--status") { Description = "Only entries whose target answered this HTTP status last." };

@@ -28,15 +28,10 @@ public sealed class EventGridHandshake : IHandshakeResponder
         }
 
         var first = body.ValueKind == JsonValueKind.Array && body.GetArrayLength() > 0 ? body[0] : body;
-        if (first.ValueKind == JsonValueKind.Object
-            && first.TryGetProperty("data", out var data)
-            && data.ValueKind == JsonValueKind.Object
-            && data.TryGetProperty("validationCode", out var code)
-            && code.ValueKind == JsonValueKind.String)
-        {
-            return HandshakeResponses.JsonProperty("validationResponse", code.GetString()!);
-        }
-
-        return null;
+        return SenderJson.TryGetProperty(first, "data", out var data)
+            && SenderJson.TryGetProperty(data, "validationCode", out var code)
+            && SenderJson.GetString(code) is { } validationCode
+                ? HandshakeResponses.JsonProperty("validationResponse", validationCode)
+                : null;
     }
 }

@@ -19,9 +19,8 @@ public sealed class SlackHandshake : IHandshakeResponder
 
     /// <inheritdoc />
     public IntakeResponse? TryAnswerVerified(IntakeRequest request, JsonElement body) =>
-        body.ValueKind == JsonValueKind.Object
-        && body.TryGetProperty("type", out var type) && type.ValueEquals("url_verification")
-        && body.TryGetProperty("challenge", out var challenge) && challenge.ValueKind == JsonValueKind.String
-            ? HandshakeResponses.JsonProperty("challenge", challenge.GetString()!)
+        SenderJson.TryGetProperty(body, "type", out var type) && SenderJson.IsString(type, "url_verification")
+        && SenderJson.TryGetProperty(body, "challenge", out var challenge) && SenderJson.GetString(challenge) is { } text
+            ? HandshakeResponses.JsonProperty("challenge", text)
             : null;
 }

@@ -8,7 +8,8 @@ namespace Webhooks.Intake.Streaming;
 /// <summary>
 /// Checks that a body is one well-formed JSON value while it streams past in chunks of any size, accepting
 /// exactly what <see cref="JsonDocument"/> accepts with <see cref="JsonBodyValidator"/>'s options (RFC 8259, no
-/// comments, no trailing commas, no byte-order mark, depth at most 64), and watches a few dotted paths on the way.
+/// comments, no trailing commas, depth at most 64, a leading UTF-8 byte-order mark ignored as RFC 8259 allows), and
+/// watches a few dotted paths on the way; a refusal says what is wrong and where (line and byte) in plain words.
 /// Memory is constant: a container stack and one small capture buffer, never the body or a whole token, so a
 /// 20 MiB string costs nothing extra. UTF-8 validity is checked separately (<see cref="Utf8Validator"/>).
 /// </summary>
@@ -34,6 +35,9 @@ internal sealed class StreamingJsonValidator
     private int _depth;
     private State _state = State.Value;
     private long _offset;
+    private int _bomBytes;
+    private long _line = 1;
+    private long _lineStart;
     private string? _valuePath = string.Empty;
     private string? _tokenPath;
     private bool _inKey;
@@ -89,6 +93,12 @@ internal sealed class StreamingJsonValidator
     public void Append(ReadOnlySpan<byte> chunk)
     {
         var i = 0;
+        while (i < chunk.Length && _offset + i < SenderJson.ByteOrderMark.Length && _offset + i == _bomBytes && chunk[i] == SenderJson.ByteOrderMark[_bomBytes])
+        {
+            i++;
+            _bomBytes++;
+        }
+
         while (i < chunk.Length && Error is null)
         {
             switch (_state)
@@ -129,6 +139,12 @@ internal sealed class StreamingJsonValidator
                     var b = chunk[i];
                     if (b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
                     {
+                        if (b == '\n')
+                        {
+                            _line++;
+                            _lineStart = _offset + i + 1;
+                        }
+
                         i++;
                         break;
                     }
@@ -159,7 +175,7 @@ internal sealed class StreamingJsonValidator
         {
             Error = _offset == 0 || (_state == State.Value && _depth == 0)
                 ? "the body holds no JSON value"
-                : $"the body ends before the JSON value is complete (at byte {_offset})";
+                : $"the body ends before the JSON value is complete ({Where(_offset)})";
         }
     }
 
@@ -271,7 +287,7 @@ internal sealed class StreamingJsonValidator
                 break;
 
             default:
-                Fail(b == 0xEF && _offset + at == 0 ? "a byte-order mark is not allowed" : "expected a JSON value", at);
+                Fail("expected a JSON value", at);
                 break;
         }
     }
@@ -498,5 +514,8 @@ internal sealed class StreamingJsonValidator
         }
     }
 
-    private void Fail(string reason, int at) => Error ??= $"{reason} (at byte {_offset + at})";
+    private void Fail(string reason, int at) => Error ??= $"{reason} ({Where(_offset + at)})";
+
+    // 1-based, as editors count; a body on one line is "line 1, byte n".
+    private string Where(long offset) => $"line {_line}, byte {offset - _lineStart + 1}";
 }

@@ -83,9 +83,9 @@ public static class HttpAdmin
             ["deadletters", _] => NotAllowed(httpContext, "GET", traceId),
             ["queues"] when HttpMethods.IsGet(method) => QueuesAsync(httpContext),
             ["queues"] => NotAllowed(httpContext, "GET", traceId),
-            ["targets"] when HttpMethods.IsGet(method) => Task.FromResult(Targets(httpContext)),
+            ["targets"] when HttpMethods.IsGet(method) => TargetsAsync(httpContext),
             ["targets"] => NotAllowed(httpContext, "GET", traceId),
-            ["targets", var source, "resume"] when HttpMethods.IsPost(method) => Task.FromResult(Resume(httpContext, source, traceId)),
+            ["targets", var source, "resume"] when HttpMethods.IsPost(method) => ResumeAsync(httpContext, source, traceId),
             ["targets", _, "resume"] => NotAllowed(httpContext, "POST", traceId),
             _ => Task.FromResult(Problem(httpContext, new Problem(404, ErrorCodes.NotFound, "No admin endpoint at this path.") { Entity = ProblemEntities.Route }, traceId)),
         };
@@ -181,13 +181,15 @@ public static class HttpAdmin
         return Json(stats, DeadLetterJsonContext.Default.IReadOnlyListQueueStats);
     }
 
-    private static IntakeResponse Targets(HttpContext httpContext)
+    // Read from the shared pause table, so every instance answers the same; held counts are distinct deliveries.
+    private static async Task<IntakeResponse> TargetsAsync(HttpContext httpContext)
     {
-        var paused = httpContext.RequestServices.GetService<TargetPauseRegistry>()?.Snapshot() ?? [];
+        var registry = httpContext.RequestServices.GetService<TargetPauseRegistry>();
+        var paused = registry is null ? [] : await registry.SnapshotAsync(httpContext.RequestAborted);
         return Json(new AdminTargets(paused), AdminJsonContext.Default.AdminTargets);
     }
 
-    private static IntakeResponse Resume(HttpContext httpContext, string source, string traceId)
+    private static async Task<IntakeResponse> ResumeAsync(HttpContext httpContext, string source, string traceId)
     {
         var options = httpContext.RequestServices.GetRequiredService<IOptionsMonitor<WebhooksOptions>>().CurrentValue;
         if (!options.Sources.ContainsKey(source))
@@ -195,7 +197,8 @@ public static class HttpAdmin
             return Problem(httpContext, new Problem(404, ErrorCodes.NotFound, $"No webhook source named '{source}' is configured.") { Entity = ProblemEntities.Source }, traceId);
         }
 
-        var resumed = httpContext.RequestServices.GetService<TargetPauseRegistry>()?.Resume(source, "admin API") ?? false;
+        var registry = httpContext.RequestServices.GetService<TargetPauseRegistry>();
+        var resumed = registry is not null && await registry.ResumeAsync(source, "admin API", httpContext.RequestAborted);
         return Json(new AdminResumeResult(source, resumed), AdminJsonContext.Default.AdminResumeResult);
     }
 

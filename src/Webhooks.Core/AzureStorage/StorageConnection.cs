@@ -84,6 +84,11 @@ public sealed class StorageConnection
     public BlobServiceClient CreateBlobServiceClient(BlobClientOptions options) =>
         (BlobServiceClient)Create(typeof(BlobServiceClient), "blob", options);
 
+    /// <summary>The table service client the setting describes (identity-based: <c>__tableServiceUri</c> or <c>__accountName</c>).</summary>
+    /// <exception cref="StorageSettingException">The connection string is not usable.</exception>
+    public Azure.Data.Tables.TableServiceClient CreateTableServiceClient(Azure.Data.Tables.TableClientOptions options) =>
+        (Azure.Data.Tables.TableServiceClient)Create(typeof(Azure.Data.Tables.TableServiceClient), "table", options);
+
     private object Create(Type clientType, string service, object options)
     {
         try

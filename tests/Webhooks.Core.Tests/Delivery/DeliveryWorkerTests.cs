@@ -1,3 +1,4 @@
+using Webhooks.Testing;
 using System.Text;
 using Azure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -55,7 +56,7 @@ public class DeliveryWorkerTests
             new TargetClient(factory.Object, options, TimeProvider.System),
             new TargetGuard(options, new FakeResolver()),
             new DeliveryClassifier(new Backoff()),
-            new TargetPauseRegistry(options, TimeProvider.System, NullLogger<TargetPauseRegistry>.Instance),
+            new TargetPauseRegistry(new InMemoryTargetPauseStore(), options, TimeProvider.System, NullLogger<TargetPauseRegistry>.Instance),
             options,
             TimeProvider.System,
             NullLogger<DeliveryProcessor>.Instance);

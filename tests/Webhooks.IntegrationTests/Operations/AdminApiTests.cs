@@ -230,6 +230,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         await pauses.AdmitAsync("members", "evt_2", CancellationToken.None); // held twice, counted once
 
         using var listed = await Send(HttpMethod.Get, "targets", client: client);
+        using var health = await client.GetAsync("/api/health");
         using var resumed = await Send(HttpMethod.Post, "targets/members/resume", client: client);
 
         using (var body = await Json(listed))
@@ -238,6 +239,14 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.Equal("members", paused.GetProperty("source").GetString());
             Assert.Equal(401, paused.GetProperty("status").GetInt32());
             Assert.Equal(2, paused.GetProperty("held").GetInt64());
+        }
+
+        using (var body = await Json(health))
+        {
+            // Health names and counts it exactly as the admin API does.
+            var paused = Assert.Single(body.RootElement.GetProperty("pausedTargets").EnumerateArray());
+            Assert.Equal(("members", 401, 2L), (paused.GetProperty("source").GetString(), paused.GetProperty("status").GetInt32(), paused.GetProperty("held").GetInt64()));
+            Assert.False(paused.TryGetProperty("heldCount", out _));
         }
 
         using (var body = await Json(resumed))

@@ -3,7 +3,7 @@ using Webhooks.Delivery;
 
 namespace Webhooks.Hosting;
 
-/// <summary>Paused targets of this instance (<c>GET /api/admin/targets</c>).</summary>
+/// <summary>Paused targets, from the shared pause table (<c>GET /api/admin/targets</c>).</summary>
 internal sealed record AdminTargets(IReadOnlyList<TargetPauseState> Paused);
 
 /// <summary>The answer to <c>POST /api/admin/targets/{source}/resume</c>: false when the target was not paused.</summary>

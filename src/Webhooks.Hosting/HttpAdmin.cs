@@ -89,9 +89,9 @@ public static class HttpAdmin
             ["deadletters", _] => NotAllowed(httpContext, "GET", traceId),
             ["queues"] when HttpMethods.IsGet(method) => WithoutQuery(httpContext, traceId, () => QueuesAsync(httpContext)),
             ["queues"] => NotAllowed(httpContext, "GET", traceId),
-            ["targets"] when HttpMethods.IsGet(method) => WithoutQuery(httpContext, traceId, () => Task.FromResult(Targets(httpContext))),
+            ["targets"] when HttpMethods.IsGet(method) => WithoutQuery(httpContext, traceId, () => TargetsAsync(httpContext)),
             ["targets"] => NotAllowed(httpContext, "GET", traceId),
-            ["targets", var source, "resume"] when HttpMethods.IsPost(method) => WithoutQuery(httpContext, traceId, () => Task.FromResult(Resume(httpContext, source, traceId))),
+            ["targets", var source, "resume"] when HttpMethods.IsPost(method) => WithoutQuery(httpContext, traceId, () => ResumeAsync(httpContext, source, traceId)),
             ["targets", _, "resume"] => NotAllowed(httpContext, "POST", traceId),
             ["sources"] when HttpMethods.IsGet(method) => Task.FromResult(Console.ConsoleAdminApi.Sources(httpContext)),
             ["sources"] => NotAllowed(httpContext, "GET", traceId),
@@ -208,13 +208,15 @@ public static class HttpAdmin
         return Json(stats, DeadLetterJsonContext.Default.IReadOnlyListQueueStats);
     }
 
-    private static IntakeResponse Targets(HttpContext httpContext)
+    // Read from the shared pause table, so every instance answers the same; held counts are distinct deliveries.
+    private static async Task<IntakeResponse> TargetsAsync(HttpContext httpContext)
     {
-        var paused = httpContext.RequestServices.GetService<TargetPauseRegistry>()?.Snapshot() ?? [];
+        var registry = httpContext.RequestServices.GetService<TargetPauseRegistry>();
+        var paused = registry is null ? [] : await registry.SnapshotAsync(httpContext.RequestAborted);
         return Json(new AdminTargets(paused), AdminJsonContext.Default.AdminTargets);
     }
 
-    private static IntakeResponse Resume(HttpContext httpContext, string source, string traceId)
+    private static async Task<IntakeResponse> ResumeAsync(HttpContext httpContext, string source, string traceId)
     {
         var options = httpContext.RequestServices.GetRequiredService<IOptionsMonitor<WebhooksOptions>>().CurrentValue;
         if (!options.Sources.ContainsKey(source))
@@ -222,7 +224,8 @@ public static class HttpAdmin
             return Problem(httpContext, new Problem(404, ErrorCodes.NotFound, $"No webhook source named '{source}' is configured.") { Entity = ProblemEntities.Source }, traceId);
         }
 
-        var resumed = httpContext.RequestServices.GetService<TargetPauseRegistry>()?.Resume(source, "admin API") ?? false;
+        var registry = httpContext.RequestServices.GetService<TargetPauseRegistry>();
+        var resumed = registry is not null && await registry.ResumeAsync(source, "admin API", httpContext.RequestAborted);
         return Json(new AdminResumeResult(source, resumed), AdminJsonContext.Default.AdminResumeResult);
     }
 

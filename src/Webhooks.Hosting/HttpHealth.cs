@@ -43,7 +43,7 @@ public static class HttpHealth
         };
         foreach (var contributor in httpContext.RequestServices.GetServices<IHealthContributor>())
         {
-            contributor.Contribute(report);
+            await contributor.ContributeAsync(report, deadline.Token);
         }
 
         httpContext.Response.StatusCode = healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
@@ -80,6 +80,6 @@ public static class HttpHealth
 /// <summary>Adds a section to the health report (paused targets, worker state).</summary>
 public interface IHealthContributor
 {
-    /// <summary>Adds entries to <paramref name="report"/>.</summary>
-    void Contribute(IDictionary<string, object?> report);
+    /// <summary>Adds entries to <paramref name="report"/>; storage trouble is reported in them, never thrown.</summary>
+    Task ContributeAsync(IDictionary<string, object?> report, CancellationToken cancellationToken);
 }

@@ -17,4 +17,12 @@ public static class UniqueNames
         var head = cleaned.Length > 39 ? cleaned[..39].TrimEnd('-') : cleaned;
         return $"{head}-{suffix}";
     }
+
+    /// <summary>A valid table name: <paramref name="prefix"/> (letters and digits only) plus a random suffix.</summary>
+    public static string Table(string prefix = "test")
+    {
+        var cleaned = new string(prefix.Where(char.IsAsciiLetterOrDigit).ToArray());
+        var head = cleaned.Length == 0 || !char.IsAsciiLetter(cleaned[0]) ? "t" + cleaned : cleaned;
+        return (head.Length > 30 ? head[..30] : head) + Guid.NewGuid().ToString("N")[..16];
+    }
 }

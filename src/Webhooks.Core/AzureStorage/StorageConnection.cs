@@ -84,6 +84,11 @@ public sealed class StorageConnection
     public BlobServiceClient CreateBlobServiceClient(BlobClientOptions options) =>
         (BlobServiceClient)Create(typeof(BlobServiceClient), "blob", options);
 
+    /// <summary>The table service client the setting describes (identity-based: <c>__tableServiceUri</c> or <c>__accountName</c>).</summary>
+    /// <exception cref="StorageSettingException">The connection string is not usable.</exception>
+    public Azure.Data.Tables.TableServiceClient CreateTableServiceClient(Azure.Data.Tables.TableClientOptions options) =>
+        (Azure.Data.Tables.TableServiceClient)Create(typeof(Azure.Data.Tables.TableServiceClient), "table", options);
+
     private object Create(Type clientType, string service, object options)
     {
         try
@@ -95,7 +100,9 @@ public sealed class StorageConnection
                 return _factory.CreateClient(clientType, value, null, options);
             }
 
-            var endpoint = new ConfigurationBuilder().AddInMemoryCollection([new("serviceUri", ServiceUri(service).AbsoluteUri)]).Build();
+            // The constructors' parameter names: (Uri serviceUri, …) for queues and blobs, (Uri endpoint, …) for tables.
+            var parameter = service == "table" ? "endpoint" : "serviceUri";
+            var endpoint = new ConfigurationBuilder().AddInMemoryCollection([new(parameter, ServiceUri(service).AbsoluteUri)]).Build();
             return _factory.CreateClient(clientType, endpoint, Credential(), options);
         }
         catch (Exception ex) when (Unwrap(ex) is FormatException or ArgumentException or InvalidOperationException && ex is not StorageSettingException)
@@ -126,6 +133,13 @@ public sealed class StorageConnection
             return StorageNames.IsValidAccountName(accountName)
                 ? new Uri($"https://{accountName}.{service}.core.windows.net/")
                 : throw new StorageSettingException($"The storage setting '{_settingName}__accountName' is not a valid storage account name (3-24 lowercase letters and digits).");
+        }
+
+        // Deployments that name only the queue and blob endpoints: the pause table sits in the same account.
+        if (service == "table" && Value("queueServiceUri") is { } queueUri && Uri.TryCreate(queueUri, UriKind.Absolute, out var queue)
+            && queue.Scheme == Uri.UriSchemeHttps && queue.Host.Contains(".queue.", StringComparison.OrdinalIgnoreCase))
+        {
+            return new UriBuilder(queue) { Host = queue.Host.Replace(".queue.", ".table.", StringComparison.OrdinalIgnoreCase) }.Uri;
         }
 
         throw new StorageSettingException(

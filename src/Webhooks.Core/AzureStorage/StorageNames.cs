@@ -50,6 +50,10 @@ public static class StorageNames
     /// <summary>Container names follow the queue rules.</summary>
     public static bool IsValidContainerName(string? name) => IsValidQueueName(name);
 
+    /// <summary>True when <paramref name="name"/> is a table name: 3–63 letters and digits, starting with a letter.</summary>
+    public static bool IsValidTableName(string? name) =>
+        name is { Length: >= 3 and <= 63 } && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);
+
     /// <summary>True when <paramref name="name"/> is a storage account name: 3–24 lowercase letters and digits.</summary>
     public static bool IsValidAccountName(string? name) =>
         name is { Length: >= 3 and <= 24 } && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c));

@@ -51,6 +51,12 @@ public sealed class DeliveryOptions
     /// <summary>How long a paused target's messages are held before one is let through as a probe. Default 5 min.</summary>
     public TimeSpan PauseProbeInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long an instance trusts its copy of the shared pause table before reading it again; a pause or resume on
+    /// another instance takes effect here within this time. Zero reads it for every delivery. Default 5 s.
+    /// </summary>
+    public TimeSpan PauseRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How much of a target's error body is kept in the dead-letter record. Default 8 KiB.</summary>
     public int MaxResponseBodyBytes { get; set; } = 8 * 1024;
 }

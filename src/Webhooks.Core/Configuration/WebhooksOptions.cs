@@ -50,6 +50,12 @@ public sealed class QueueNamesOptions
     /// </summary>
     public string Payloads { get; set; } = "webhooks-payloads";
 
+    /// <summary>
+    /// Table of paused targets and their held deliveries, shared by every instance so a pause survives restarts
+    /// and scale-out. Default <c>webhookspauses</c> (letters and digits: table names allow no hyphens).
+    /// </summary>
+    public string Pauses { get; set; } = "webhookspauses";
+
     /// <summary>The name of delivery queue <paramref name="index"/>: index 0 is <see cref="Deliveries"/> itself, so one-queue deployments keep their name.</summary>
     public string DeliveryQueueName(int index) =>
         index == 0 ? Deliveries : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Deliveries}-{index}");

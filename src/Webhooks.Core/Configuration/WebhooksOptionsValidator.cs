@@ -116,6 +116,11 @@ public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = nul
             yield return "Webhooks:Queues:Payloads must be a valid blob container name (3-63 lowercase letters, digits and single hyphens).";
         }
 
+        if (!AzureStorage.StorageNames.IsValidTableName(queues.Pauses))
+        {
+            yield return "Webhooks:Queues:Pauses must be a valid table name (3-63 letters and digits, starting with a letter).";
+        }
+
         var intake = options.Intake;
         if (intake.DefaultMaxBodyBytes <= 0)
         {

@@ -187,7 +187,7 @@ public sealed class DeliveryProcessor
             return NotDeliverable(envelope, originQueue, DeadLetterReasons.TargetNotConfigured, problem);
         }
 
-        var admission = _pauses.Admit(envelope.Source);
+        var admission = await _pauses.AdmitAsync(envelope.Source, envelope.Id, cancellationToken).ConfigureAwait(false);
         if (admission.Kind == TargetAdmissionKind.Hold)
         {
             _logger.LogDebug("Delivery {DeliveryId} from {Source} held for {Delay}: its target is paused.", envelope.Id, envelope.Source, admission.HoldFor);
@@ -201,10 +201,10 @@ public sealed class DeliveryProcessor
                 Record: null);
         }
 
-        return await AttemptAsync(envelope, source, originQueue, cancellationToken).ConfigureAwait(false);
+        return await AttemptAsync(envelope, source, originQueue, admission.Kind == TargetAdmissionKind.Probe, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Verdict> AttemptAsync(DeliveryEnvelope envelope, SourceOptions source, string originQueue, CancellationToken cancellationToken)
+    private async Task<Verdict> AttemptAsync(DeliveryEnvelope envelope, SourceOptions source, string originQueue, bool isProbe, CancellationToken cancellationToken)
     {
         var delivery = _options.CurrentValue.Delivery;
         var attempt = envelope.Attempt + 1;
@@ -240,7 +240,13 @@ public sealed class DeliveryProcessor
             DeliveryDecisionKind.PauseTarget => DeliveryAttemptOutcomes.Held,
             _ => DeliveryAttemptOutcomes.DeadLetter,
         };
-        envelope.Attempt = attempt;
+        // An account-level answer speaks for the target, not this delivery: it spends none of the retry budget, so a
+        // paused target's backlog keeps every attempt for after the resume. History shows it as "held".
+        if (decision.Kind != DeliveryDecisionKind.PauseTarget)
+        {
+            envelope.Attempt = attempt;
+        }
+
         envelope.Attempts.Add(new DeliveryAttempt(attempt, call.StartedAt, outcomeName, call.Status, detail, (long)call.Duration.TotalMilliseconds));
         if (envelope.Attempts.Count > MaxAttemptHistory)
         {
@@ -249,22 +255,22 @@ public sealed class DeliveryProcessor
 
         var outcome = new DeliveryOutcome
         {
-            Kind = DeliveryOutcomeKind.Delivered, DeliveryId = envelope.Id, Source = envelope.Source, Attempt = attempt,
+            Kind = DeliveryOutcomeKind.Delivered, DeliveryId = envelope.Id, Source = envelope.Source, Attempt = envelope.Attempt,
             Status = call.Status, Failure = call.Failure, Detail = detail, ErrorCode = error?.ErrorCode,
         };
         var what = call.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? call.Failure.ToString();
 
         if (decision.Kind == DeliveryDecisionKind.PauseTarget)
         {
-            var hold = _pauses.Pause(envelope.Source, decision.Reason!, call.Status);
-            _logger.LogWarning("Delivery {DeliveryId} from {Source} got {Result} on attempt {Attempt}: target paused, held for {Delay}.", envelope.Id, envelope.Source, what, attempt, hold);
+            var hold = await _pauses.PauseAsync(envelope.Source, envelope.Id, decision.Reason!, call.Status, CancellationToken.None).ConfigureAwait(false);
+            _logger.LogWarning("Delivery {DeliveryId} from {Source} got {Result}: target paused, held for {Delay} (no attempt counted).", envelope.Id, envelope.Source, what, hold);
             return new Verdict(outcome with { Kind = DeliveryOutcomeKind.Held, Delay = hold, Reason = decision.Reason }, SerializeToFit(envelope), null);
         }
 
-        if (call.Status is not null)
+        if (call.Status is not null && (isProbe || _pauses.SeesPaused(envelope.Source)))
         {
             // Any answer that is not account-level means the account is fine again.
-            _pauses.Resume(envelope.Source, $"a probe was answered {call.Status}");
+            await ResumeAfterAnswerAsync(envelope.Source, call.Status.Value).ConfigureAwait(false);
         }
 
         switch (decision.Kind)
@@ -287,6 +293,19 @@ public sealed class DeliveryProcessor
                     Response = call.IsSuccess ? null : call.Response, Error = error, OriginQueue = originQueue,
                 };
                 return DeadLetter(record, outcome with { Kind = DeliveryOutcomeKind.DeadLettered, Reason = decision.Reason });
+        }
+    }
+
+    // The answer stands whatever happens here; a resume that could not be written is retried by the next probe.
+    private async Task ResumeAfterAnswerAsync(string source, int status)
+    {
+        try
+        {
+            await _pauses.ResumeAsync(source, $"a probe was answered {status}", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
+        {
+            _logger.LogWarning("The target of source {Source} answered {Status} but could not be resumed ({Error}); the next probe will.", source, status, StorageFailures.Describe(ex));
         }
     }
 

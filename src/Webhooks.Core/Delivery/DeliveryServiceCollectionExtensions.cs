@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using Webhooks.AzureStorage;
 using Webhooks.Configuration;
 
 namespace Webhooks.Delivery;
@@ -12,7 +15,7 @@ public static class DeliveryServiceCollectionExtensions
     /// <summary>
     /// Registers the delivery engine: the guarded <c>webhooks-targets</c> HttpClient (SSRF check at connect time,
     /// no redirects, no proxy, no cookies, no request logging since target URLs may carry keys), the classifier,
-    /// backoff, pause registry, target client, <see cref="DeliveryProcessor"/>, and the <see cref="DeliveryWorker"/>
+    /// backoff, pause registry (over the shared pause table, <see cref="TableTargetPauseStore"/>), target client, <see cref="DeliveryProcessor"/>, and the <see cref="DeliveryWorker"/>
     /// hosted service, which does nothing when <see cref="DeliveryOptions.Enabled"/> is false. Options come from
     /// <c>IOptions&lt;WebhooksOptions&gt;</c>; queues from the <c>WebhookQueues</c> that <c>AddWebhookStorage</c>
     /// registers. Existing registrations are kept, so tests can substitute (e.g. <see cref="ITargetHostResolver"/>).
@@ -27,6 +30,9 @@ public static class DeliveryServiceCollectionExtensions
         services.TryAddSingleton<TargetGuard>();
         services.TryAddSingleton(_ => new Backoff());
         services.TryAddSingleton<DeliveryClassifier>();
+        services.AddWebhookTables();
+        services.TryAddSingleton<ITargetPauseStore>(sp => new TableTargetPauseStore(
+            sp.GetRequiredService<TableServiceClient>().GetTableClient(sp.GetRequiredService<IOptions<WebhooksOptions>>().Value.Queues.Pauses)));
         services.TryAddSingleton<TargetPauseRegistry>();
         services.TryAddSingleton<TargetClient>();
         services.TryAddSingleton<DeliveryProcessor>();

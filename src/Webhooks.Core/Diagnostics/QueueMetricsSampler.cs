@@ -24,13 +24,13 @@ public sealed class QueueMetricsSampler(
     /// <summary>Takes one sample now; false when Storage could not be read.</summary>
     public async Task<bool> SampleOnceAsync(CancellationToken cancellationToken = default)
     {
-        if (pauses is not null)
-        {
-            metrics.SetPausedTargets(pauses.Snapshot().Count);
-        }
-
         try
         {
+            if (pauses is not null)
+            {
+                metrics.SetPausedTargets(await pauses.CountPausedAsync(cancellationToken).ConfigureAwait(false));
+            }
+
             var stats = await store.QueueStatsAsync(cancellationToken).ConfigureAwait(false);
             metrics.UpdateQueueStats(stats, timeProvider.GetUtcNow());
             return true;

@@ -52,7 +52,7 @@ internal static class ConsoleAdminApi
             source.Secrets.Count(s => !string.IsNullOrEmpty(s)),
             source.MaxBodyBytes ?? defaultMaxBodyBytes,
             source.RateLimit is { } rate ? new ConsoleRateLimit(rate.PermitsPerSecond, rate.Burst ?? Math.Max(1, (int)Math.Ceiling(rate.PermitsPerSecond))) : null,
-            new ConsoleTarget(SafeUrl(source.Target.Url), source.Target.Auth.Type, pauses?.IsPaused(name) ?? false),
+            new ConsoleTarget(SafeUrl(source.Target.Url), source.Target.Auth.Type, pauses?.SeesPaused(name) ?? false),
             [.. source.Handshakes.Select(h => new ConsoleHandshake(h, log?.LastAnswered(name, h)))]);
     }
 

@@ -38,6 +38,29 @@ public sealed class StorageConnectionTests
     }
 
     [Fact]
+    public void CreateTableServiceClient_OnlyQueueAndBlobEndpointsGiven_UsesTheSameAccountsTableEndpoint()
+    {
+        var connection = Resolve(Configuration(
+            ("AzureWebJobsStorage:queueServiceUri", "https://acct.queue.core.windows.net"),
+            ("AzureWebJobsStorage:blobServiceUri", "https://acct.blob.core.windows.net"),
+            ("AzureWebJobsStorage:credential", "managedidentity")));
+
+        Assert.Equal("https://acct.table.core.windows.net/", connection.CreateTableServiceClient(new Azure.Data.Tables.TableClientOptions()).Uri.AbsoluteUri);
+    }
+
+    [Fact]
+    public void CreateTableServiceClient_TableEndpointGiven_IsUsedAsGiven()
+    {
+        var connection = Resolve(Configuration(
+            ("AzureWebJobsStorage:queueServiceUri", "https://acct.queue.core.windows.net"),
+            ("AzureWebJobsStorage:blobServiceUri", "https://acct.blob.core.windows.net"),
+            ("AzureWebJobsStorage:tableServiceUri", "https://other.table.core.windows.net"),
+            ("AzureWebJobsStorage:credential", "managedidentity")));
+
+        Assert.Equal("https://other.table.core.windows.net/", connection.CreateTableServiceClient(new Azure.Data.Tables.TableClientOptions()).Uri.AbsoluteUri);
+    }
+
+    [Fact]
     public void Resolve_Absent_IsDevelopmentStorage()
     {
         var connection = Resolve(Configuration());

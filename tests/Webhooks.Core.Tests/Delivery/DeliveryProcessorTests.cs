@@ -45,6 +45,7 @@ public class DeliveryProcessorTests
 
     private readonly TestOptionsMonitor<WebhooksOptions> _monitor;
     private readonly ListLogger _log = new();
+    private readonly InMemoryTargetPauseStore _pauseStore = new();
     private readonly TargetPauseRegistry _pauses;
     private readonly DeliveryProcessor _processor;
 
@@ -61,7 +62,7 @@ public class DeliveryProcessorTests
         var options = _monitor = new TestOptionsMonitor<WebhooksOptions>(_options);
         var factory = new Mock<IHttpClientFactory>();
         factory.Setup(f => f.CreateClient(TargetClient.HttpClientName)).Returns(_target.CreateClient);
-        _pauses = new TargetPauseRegistry(options, _time, NullLogger<TargetPauseRegistry>.Instance);
+        _pauses = new TargetPauseRegistry(_pauseStore, options, _time, NullLogger<TargetPauseRegistry>.Instance);
         _processor = new DeliveryProcessor(
             queues,
             new TargetClient(factory.Object, options, _time),
@@ -281,23 +282,27 @@ public class DeliveryProcessorTests
         Assert.Equal(TimeSpan.FromMinutes(5), outcome.Delay);
         Assert.Equal(["deliveries.update m1 pop1 00:05:00"], _calls);
         var updated = EnvelopeSerializer.Deserialize(Assert.Single(_updated).Content!);
-        Assert.Equal(1, updated.Attempt);
-        Assert.Equal(DeliveryAttemptOutcomes.Held, Assert.Single(updated.Attempts).Outcome);
-        var pause = Assert.Single(_pauses.Snapshot());
-        Assert.Equal(("shop", 401), (pause.Source, pause.Status));
+        Assert.Equal(0, updated.Attempt); // an account-level answer spends no attempt
+        Assert.Equal(0, outcome.Attempt);
+        var entry = Assert.Single(updated.Attempts);
+        Assert.Equal((DeliveryAttemptOutcomes.Held, 401), (entry.Outcome, entry.Status));
+        var pause = Assert.Single(await _pauses.SnapshotAsync(CancellationToken.None));
+        Assert.Equal(("shop", 401, 1L), (pause.Source, pause.Status, pause.Held));
     }
 
     [Fact]
     public async Task Received_WhileTargetPaused_HoldsWithoutCallingOrCountingAnAttempt()
     {
-        _pauses.Pause("shop", "target answered 401", 401);
+        await PauseAsync("target answered 401", 401);
         _time.Advance(TimeSpan.FromMinutes(1));
+        var envelope = Envelope(attempt: 2);
 
-        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope(attempt: 2)));
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(envelope));
 
         Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
         Assert.Equal(2, outcome.Attempt);
-        Assert.Equal(["deliveries.update m1 pop1 00:04:00"], _calls);
+        var hold = TimeSpan.FromMinutes(4) + TargetPauseRegistry.SpreadOf(envelope.Id, TimeSpan.FromMinutes(5));
+        Assert.Equal([$"deliveries.update m1 pop1 {hold}"], _calls);
         Assert.Null(Assert.Single(_updated).Content); // visibility only: the envelope is unchanged
         Assert.Empty(_target.Requests);
     }
@@ -305,21 +310,39 @@ public class DeliveryProcessorTests
     [Fact]
     public async Task Received_ProbeAfterTheIntervalSucceeds_DeliversAndResumesTheTarget()
     {
-        _pauses.Pause("shop", "target answered 401", 401);
+        await PauseAsync("target answered 401", 401);
         _time.Advance(TimeSpan.FromMinutes(5));
         _target.Respond(200);
 
         var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope()));
 
         Assert.Equal(DeliveryOutcomeKind.Delivered, outcome.Kind);
-        Assert.False(_pauses.IsPaused("shop"));
+        Assert.False(_pauses.SeesPaused("shop"));
+        Assert.Empty(await _pauses.SnapshotAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Received_ProbeAnswered402AgainOnTheLastAttempt_IsHeldNotDeadLetteredAndKeepsItsBudget()
+    {
+        _options.Delivery.MaxAttempts = 4;
+        await PauseAsync("target answered 402", 402);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        _target.Respond(402, """{"message":"Payment required."}""");
+
+        var outcome = await _processor.ProcessReceivedAsync(_deliveries.Object, Message(Envelope(attempt: 3)));
+
+        Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
+        Assert.Equal(3, EnvelopeSerializer.Deserialize(Assert.Single(_updated).Content!).Attempt);
+        Assert.Empty(_sent); // nothing dead-lettered
+        Assert.Single(_target.Requests);
+        Assert.True(_pauses.SeesPaused("shop"));
     }
 
     [Fact]
     public async Task Received_ProbeTimesOut_TargetStaysPaused()
     {
         _options.Sources["shop"].Target.Timeout = TimeSpan.FromMilliseconds(50);
-        _pauses.Pause("shop", "target answered 401", 401);
+        await PauseAsync("target answered 401", 401);
         _time.Advance(TimeSpan.FromMinutes(5));
         _target.Hang();
 
@@ -327,7 +350,7 @@ public class DeliveryProcessorTests
 
         Assert.Equal(DeliveryOutcomeKind.Requeued, outcome.Kind);
         Assert.Equal(DeliveryFailureKind.Timeout, outcome.Failure);
-        Assert.True(_pauses.IsPaused("shop"));
+        Assert.True(_pauses.SeesPaused("shop"));
     }
 
     [Fact]
@@ -416,13 +439,14 @@ public class DeliveryProcessorTests
     [Fact]
     public async Task Triggered_WhileTargetPaused_SendsTheSameBytesAgainForTheHold()
     {
-        _pauses.Pause("shop", "target answered 403", 403);
-        var bytes = EnvelopeSerializer.Serialize(Envelope());
+        await PauseAsync("target answered 403", 403);
+        var envelope = Envelope();
+        var bytes = EnvelopeSerializer.Serialize(envelope);
 
         var outcome = await _processor.ProcessTriggeredAsync(new BinaryData(bytes));
 
         Assert.Equal(DeliveryOutcomeKind.Held, outcome.Kind);
-        Assert.Equal(["deliveries.send visibility:00:05:00 ttl:-00:00:01"], _calls);
+        Assert.Equal([$"deliveries.send visibility:{TimeSpan.FromMinutes(5) + TargetPauseRegistry.SpreadOf(envelope.Id, TimeSpan.FromMinutes(5))} ttl:-00:00:01"], _calls);
         Assert.Equal(bytes, Assert.Single(_sent).Content);
         Assert.Empty(_target.Requests);
     }
@@ -535,6 +559,7 @@ public class DeliveryProcessorTests
             request.Body,
             _time.GetUtcNow(),
             new Dictionary<string, SourceOptions>())).Succeeded;
+    private Task PauseAsync(string reason, int status) => _pauses.PauseAsync("shop", "evt_pausing", reason, status, CancellationToken.None);
 
     private static DeliveryEnvelope Envelope(string source = "shop", int attempt = 0) => new()
     {

@@ -1,3 +1,4 @@
+using Webhooks.Testing;
 using System.Text;
 using Azure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,7 +11,6 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Webhooks.AzureStorage;
 using Webhooks.Core.Tests.DeadLetters;
-using Webhooks.Testing;
 
 namespace Webhooks.Core.Tests.Delivery;
 
@@ -57,7 +57,7 @@ public class DeliveryWorkerTests
             new TargetClient(factory.Object, live, TimeProvider.System),
             new TargetGuard(live, new FakeResolver()),
             new DeliveryClassifier(new Backoff()),
-            new TargetPauseRegistry(live, TimeProvider.System, NullLogger<TargetPauseRegistry>.Instance),
+            new TargetPauseRegistry(new InMemoryTargetPauseStore(), live, TimeProvider.System, NullLogger<TargetPauseRegistry>.Instance),
             live,
             TimeProvider.System,
             NullLogger<DeliveryProcessor>.Instance);

@@ -6,80 +6,152 @@ using Webhooks.Testing;
 
 namespace Webhooks.Core.Tests.Delivery;
 
-public class TargetPauseRegistryTests
+public sealed class TargetPauseRegistryTests : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+    private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly ManualTimeProvider _time = new();
+    private readonly InMemoryTargetPauseStore _store = new();
+    private readonly WebhooksOptions _options = new() { Delivery = { PauseProbeInterval = Interval, PauseRefreshInterval = TimeSpan.FromSeconds(5) } };
     private readonly TargetPauseRegistry _registry;
 
-    public TargetPauseRegistryTests() =>
-        _registry = new TargetPauseRegistry(
-            new TestOptionsMonitor<WebhooksOptions>(new WebhooksOptions { Delivery = { PauseProbeInterval = Interval } }), _time, NullLogger<TargetPauseRegistry>.Instance);
+    public TargetPauseRegistryTests() => _registry = NewRegistry();
+
+    public void Dispose() => _registry.Dispose();
 
     [Fact]
-    public void Admit_TargetNeverPaused_Proceeds()
+    public async Task Admit_TargetNeverPaused_Proceeds()
     {
-        Assert.Equal(new TargetAdmission(TargetAdmissionKind.Proceed, TimeSpan.Zero), _registry.Admit("shop"));
-        Assert.False(_registry.IsPaused("shop"));
+        Assert.Equal(new TargetAdmission(TargetAdmissionKind.Proceed, TimeSpan.Zero), await _registry.AdmitAsync("shop", "evt_1", None));
+        Assert.False(_registry.SeesPaused("shop"));
     }
 
     [Fact]
-    public void Admit_AfterPause_HoldsUntilTheNextProbe()
+    public async Task Admit_AfterPause_HoldsUntilTheNextProbePlusTheDeliverysShareOfAnInterval()
     {
-        var wait = _registry.Pause("shop", "target answered 401", 401);
+        var wait = await _registry.PauseAsync("shop", "evt_0", "target answered 401", 401, None);
         _time.Advance(TimeSpan.FromMinutes(2));
 
-        var admission = _registry.Admit("shop");
+        var admission = await _registry.AdmitAsync("shop", "evt_1", None);
 
         Assert.Equal(Interval, wait);
-        Assert.Equal(new TargetAdmission(TargetAdmissionKind.Hold, TimeSpan.FromMinutes(3)), admission);
-        Assert.True(_registry.IsPaused("SHOP")); // source names are case-insensitive
+        Assert.Equal(new TargetAdmission(TargetAdmissionKind.Hold, TimeSpan.FromMinutes(3) + TargetPauseRegistry.SpreadOf("evt_1", Interval)), admission);
+        Assert.True(_registry.SeesPaused("SHOP")); // source names are case-insensitive
     }
 
     [Fact]
-    public void Admit_OtherSource_IsNotAffectedByAPause()
+    public void SpreadOf_DifferentIds_SpreadOverOneInterval()
     {
-        _registry.Pause("shop", "target answered 401", 401);
+        var spreads = Enumerable.Range(0, 50).Select(i => TargetPauseRegistry.SpreadOf($"evt_{i}", Interval)).ToList();
 
-        Assert.Equal(TargetAdmissionKind.Proceed, _registry.Admit("crm").Kind);
+        Assert.All(spreads, s => Assert.InRange(s, TimeSpan.Zero, Interval - TimeSpan.FromTicks(1)));
+        Assert.True(spreads.Distinct().Count() > 40, "ids should not bunch up");
+        Assert.Equal(spreads[7], TargetPauseRegistry.SpreadOf("evt_7", Interval)); // stable, the same on every instance
     }
 
     [Fact]
-    public void Admit_WhenProbeIsDue_LetsExactlyOneThroughThenHoldsAgain()
+    public async Task Admit_OtherSource_IsNotAffectedByAPause()
     {
-        _registry.Pause("shop", "target answered 403", 403);
+        await _registry.PauseAsync("shop", "evt_0", "target answered 401", 401, None);
+
+        Assert.Equal(TargetAdmissionKind.Proceed, (await _registry.AdmitAsync("crm", "evt_1", None)).Kind);
+    }
+
+    [Fact]
+    public async Task Admit_WhenProbeIsDue_LetsExactlyOneThroughThenHoldsAgain()
+    {
+        await _registry.PauseAsync("shop", "evt_0", "target answered 403", 403, None);
         _time.Advance(Interval);
 
-        var first = _registry.Admit("shop");
-        var second = _registry.Admit("shop");
+        var first = await _registry.AdmitAsync("shop", "evt_1", None);
+        var second = await _registry.AdmitAsync("shop", "evt_2", None);
 
         Assert.Equal(TargetAdmissionKind.Probe, first.Kind);
-        Assert.Equal(new TargetAdmission(TargetAdmissionKind.Hold, Interval), second);
+        Assert.Equal(new TargetAdmission(TargetAdmissionKind.Hold, Interval + TargetPauseRegistry.SpreadOf("evt_2", Interval)), second);
     }
 
     [Fact]
-    public void Admit_ProbeNeverReported_AnotherProbeFollowsOneIntervalLater()
+    public async Task Admit_TwoInstancesOverOneStore_OnlyOneProbes()
     {
-        _registry.Pause("shop", "target answered 401", 401);
-        _time.Advance(Interval);
-        Assert.Equal(TargetAdmissionKind.Probe, _registry.Admit("shop").Kind);
-
+        using var other = NewRegistry();
+        await _registry.PauseAsync("shop", "evt_0", "target answered 402", 402, None);
         _time.Advance(Interval);
 
-        Assert.Equal(TargetAdmissionKind.Probe, _registry.Admit("shop").Kind);
+        var here = await _registry.AdmitAsync("shop", "evt_1", None);
+        var there = await other.AdmitAsync("shop", "evt_2", None);
+
+        Assert.Equal(TargetAdmissionKind.Probe, here.Kind);
+        Assert.Equal(TargetAdmissionKind.Hold, there.Kind);
     }
 
     [Fact]
-    public void Pause_AgainAfterAFailedProbe_KeepsFirstPauseTimeAndPushesTheNextProbe()
+    public async Task Admit_StaleViewOfAPauseLiftedElsewhere_ProceedsAndForgetsIt()
+    {
+        _options.Delivery.PauseRefreshInterval = TimeSpan.FromHours(1);
+        using var other = NewRegistry();
+        await _registry.PauseAsync("shop", "evt_0", "target answered 402", 402, None);
+        Assert.Equal(TargetAdmissionKind.Hold, (await other.AdmitAsync("shop", "evt_1", None)).Kind);
+        Assert.True(await _registry.ResumeAsync("shop", "operator", None));
+        _time.Advance(Interval); // the other instance's view is stale, and says a probe is due
+
+        var admission = await other.AdmitAsync("shop", "evt_1", None);
+
+        Assert.Equal(TargetAdmissionKind.Proceed, admission.Kind);
+        Assert.False(other.SeesPaused("shop"));
+    }
+
+    [Fact]
+    public async Task Admit_PauseWrittenByAnotherInstance_IsSeenAfterTheRefreshInterval()
+    {
+        using var other = NewRegistry();
+        Assert.Equal(TargetAdmissionKind.Proceed, (await other.AdmitAsync("shop", "evt_1", None)).Kind);
+        await _registry.PauseAsync("shop", "evt_0", "target answered 402", 402, None);
+
+        var cached = await other.AdmitAsync("shop", "evt_1", None);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var refreshed = await other.AdmitAsync("shop", "evt_1", None);
+
+        Assert.Equal(TargetAdmissionKind.Proceed, cached.Kind);
+        Assert.Equal(TargetAdmissionKind.Hold, refreshed.Kind);
+    }
+
+    [Fact]
+    public async Task Admit_NothingPaused_ReadsTheStoreOncePerRefreshInterval()
+    {
+        await _registry.AdmitAsync("shop", "evt_1", None);
+        var calls = _store.Calls;
+
+        for (var i = 0; i < 10; i++)
+        {
+            await _registry.AdmitAsync("shop", $"evt_{i}", None);
+        }
+
+        Assert.Equal(calls, _store.Calls);
+    }
+
+    [Fact]
+    public async Task Admit_ProbeNeverReported_AnotherProbeFollowsOneIntervalLater()
+    {
+        await _registry.PauseAsync("shop", "evt_0", "target answered 401", 401, None);
+        _time.Advance(Interval);
+        Assert.Equal(TargetAdmissionKind.Probe, (await _registry.AdmitAsync("shop", "evt_1", None)).Kind);
+
+        _time.Advance(Interval);
+
+        Assert.Equal(TargetAdmissionKind.Probe, (await _registry.AdmitAsync("shop", "evt_2", None)).Kind);
+    }
+
+    [Fact]
+    public async Task Pause_AgainAfterAFailedProbe_KeepsFirstPauseTimeAndPushesTheNextProbe()
     {
         var start = _time.GetUtcNow();
-        _registry.Pause("shop", "target answered 401", 401);
+        await _registry.PauseAsync("shop", "evt_0", "target answered 401", 401, None);
         _time.Advance(Interval);
-        _registry.Admit("shop");
+        await _registry.AdmitAsync("shop", "evt_1", None);
 
-        _registry.Pause("shop", "target answered 402", 402);
-        var state = Assert.Single(_registry.Snapshot());
+        await _registry.PauseAsync("shop", "evt_1", "target answered 402", 402, None);
+        var state = Assert.Single(await _registry.SnapshotAsync(None));
 
         Assert.Equal("shop", state.Source);
         Assert.Equal("target answered 402", state.Reason);
@@ -89,43 +161,98 @@ public class TargetPauseRegistryTests
     }
 
     [Fact]
-    public void Resume_PausedTarget_ProceedsAgainAndLeavesTheSnapshot()
+    public async Task Pause_SurvivesANewRegistry_AsAfterARestart()
     {
-        _registry.Pause("shop", "target answered 451", 451);
+        await _registry.PauseAsync("shop", "evt_0", "target answered 402", 402, None);
 
-        var resumed = _registry.Resume("shop");
+        using var restarted = NewRegistry();
+
+        Assert.Equal(TargetAdmissionKind.Hold, (await restarted.AdmitAsync("shop", "evt_1", None)).Kind);
+        Assert.Equal(("shop", 402), (Assert.Single(await restarted.SnapshotAsync(None)).Source, 402));
+    }
+
+    [Fact]
+    public async Task Pause_StoreUnreachable_PausesThisInstanceAnyway()
+    {
+        _store.Failure = new Azure.RequestFailedException(503, "Server busy");
+
+        var wait = await _registry.PauseAsync("shop", "evt_0", "target answered 401", 401, None);
+
+        Assert.Equal(Interval, wait);
+        Assert.True(_registry.SeesPaused("shop"));
+    }
+
+    [Fact]
+    public async Task Resume_PausedTarget_ProceedsAgainAndLeavesTheSnapshot()
+    {
+        await _registry.PauseAsync("shop", "evt_0", "target answered 451", 451, None);
+
+        var resumed = await _registry.ResumeAsync("shop", "operator", None);
 
         Assert.True(resumed);
-        Assert.Equal(TargetAdmissionKind.Proceed, _registry.Admit("shop").Kind);
-        Assert.Empty(_registry.Snapshot());
+        Assert.Equal(TargetAdmissionKind.Proceed, (await _registry.AdmitAsync("shop", "evt_1", None)).Kind);
+        Assert.Empty(await _registry.SnapshotAsync(None));
     }
 
     [Fact]
-    public void Resume_TargetNotPaused_ReturnsFalse() => Assert.False(_registry.Resume("shop"));
+    public async Task Resume_TargetNotPaused_ReturnsFalse() => Assert.False(await _registry.ResumeAsync("shop", "operator", None));
 
     [Fact]
-    public void Snapshot_CountsHeldDeliveriesPerTarget()
+    public async Task Snapshot_CountsDistinctHeldDeliveriesPerTarget_HoweverOftenEachIsHeld()
     {
-        _registry.Pause("shop", "target answered 401", 401);
-        _registry.Pause("crm", "target answered 403", 403);
-        _registry.Admit("shop");
-        _registry.Admit("shop");
-        _registry.Admit("crm");
+        await _registry.PauseAsync("shop", "evt_s0", "target answered 401", 401, None);
+        await _registry.PauseAsync("crm", "evt_c0", "target answered 403", 403, None);
+        for (var round = 0; round < 3; round++)
+        {
+            await _registry.AdmitAsync("shop", "evt_s1", None);
+            await _registry.AdmitAsync("shop", "evt_s2", None);
+            await _registry.AdmitAsync("crm", "evt_c1", None);
+        }
 
-        var states = _registry.Snapshot();
+        var states = await _registry.SnapshotAsync(None);
 
         Assert.Equal(["crm", "shop"], states.Select(s => s.Source));
-        Assert.Equal([1L, 2L], states.Select(s => s.HeldCount));
+        Assert.Equal([2L, 3L], states.Select(s => s.Held)); // the pausing delivery is held too
     }
 
     [Fact]
-    public void Admit_JustBeforeTheProbe_HoldsForAtLeastAShortMinimum()
+    public async Task Snapshot_ProbeDeliveryLeavesTheHeldCountWhileItIsOut()
     {
-        _registry.Pause("shop", "target answered 401", 401);
-        _time.Advance(Interval - TimeSpan.FromMilliseconds(1));
+        await _registry.PauseAsync("shop", "evt_0", "target answered 402", 402, None);
+        await _registry.AdmitAsync("shop", "evt_1", None);
+        _time.Advance(Interval);
 
-        var admission = _registry.Admit("shop");
+        Assert.Equal(TargetAdmissionKind.Probe, (await _registry.AdmitAsync("shop", "evt_0", None)).Kind);
 
-        Assert.Equal(new TargetAdmission(TargetAdmissionKind.Hold, TimeSpan.FromMilliseconds(100)), admission);
+        Assert.Equal(1, Assert.Single(await _registry.SnapshotAsync(None)).Held);
     }
+
+    [Fact]
+    public async Task Snapshot_AfterResumeAndANewPause_CountsOnlyTheNewPausesDeliveries()
+    {
+        await _registry.PauseAsync("shop", "evt_0", "target answered 402", 402, None);
+        await _registry.AdmitAsync("shop", "evt_1", None);
+        await _registry.ResumeAsync("shop", "operator", None);
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        await _registry.PauseAsync("shop", "evt_2", "target answered 402", 402, None);
+
+        Assert.Equal(1, Assert.Single(await _registry.SnapshotAsync(None)).Held);
+    }
+
+    [Fact]
+    public async Task Admit_JustBeforeTheProbe_HoldsForAtLeastAShortMinimum()
+    {
+        _options.Delivery.PauseProbeInterval = TimeSpan.FromMilliseconds(50); // below the minimum interval too
+        await _registry.PauseAsync("shop", "evt_0", "target answered 401", 401, None);
+        _time.Advance(TimeSpan.FromMilliseconds(99));
+
+        var admission = await _registry.AdmitAsync("shop", "evt_1", None);
+
+        Assert.Equal(TargetAdmissionKind.Hold, admission.Kind);
+        Assert.True(admission.HoldFor >= TimeSpan.FromMilliseconds(100), $"held {admission.HoldFor}");
+    }
+
+    private TargetPauseRegistry NewRegistry() =>
+        new(_store, new TestOptionsMonitor<WebhooksOptions>(_options), _time, NullLogger<TargetPauseRegistry>.Instance);
 }

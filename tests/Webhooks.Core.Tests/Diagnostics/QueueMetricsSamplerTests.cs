@@ -23,8 +23,8 @@ public sealed class QueueMetricsSamplerTests : IDisposable
         deliveries.Add("a");
         deliveries.Add("b");
         var store = new DeadLetterStore(deliveries, new InMemoryQueue("dl", _time), new InMemoryQueue("p", _time, exists: false), _time);
-        var pauses = new TargetPauseRegistry(new TestOptionsMonitor<WebhooksOptions>(new WebhooksOptions()), _time, NullLogger<TargetPauseRegistry>.Instance);
-        pauses.Pause("shop", "401 from target", 401);
+        using var pauses = new TargetPauseRegistry(new InMemoryTargetPauseStore(), new TestOptionsMonitor<WebhooksOptions>(new WebhooksOptions()), _time, NullLogger<TargetPauseRegistry>.Instance);
+        await pauses.PauseAsync("shop", "evt_1", "401 from target", 401, CancellationToken.None);
         var sampler = new QueueMetricsSampler(store, _metrics, _time, NullLogger<QueueMetricsSampler>.Instance, pauses);
 
         var sampled = await sampler.SampleOnceAsync();

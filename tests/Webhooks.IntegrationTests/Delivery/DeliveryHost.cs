@@ -34,7 +34,15 @@ internal sealed class DeliveryHost : IAsyncDisposable
         Processor = services.GetRequiredService<DeliveryProcessor>();
         Pauses = services.GetRequiredService<TargetPauseRegistry>();
         Payloads = services.GetRequiredService<Webhooks.Payloads.PayloadStore>();
+        PauseTable = services.GetRequiredService<Azure.Data.Tables.TableServiceClient>()
+            .GetTableClient(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhooksOptions>>().Value.Queues.Pauses);
     }
+
+    /// <summary>The shared pause table this host uses.</summary>
+    public Azure.Data.Tables.TableClient PauseTable { get; }
+
+    /// <summary>Keeps the queues and the pause table when disposed, for a second or restarted host over the same storage.</summary>
+    public bool KeepStorage { get; set; }
 
     public Webhooks.Payloads.PayloadStore Payloads { get; }
 
@@ -55,6 +63,8 @@ internal sealed class DeliveryHost : IAsyncDisposable
         {
             options.Queues.Deliveries = UniqueNames.Queue("deliveries");
             options.Queues.DeadLetter = UniqueNames.Queue("deadletter");
+            options.Queues.Pauses = UniqueNames.Table("pauses");
+            options.Delivery.PauseRefreshInterval = TimeSpan.Zero;
             options.Delivery.AllowPrivateNetworkTargets = true;
             options.Delivery.BaseDelay = TimeSpan.FromMilliseconds(100);
             options.Delivery.MaxDelay = TimeSpan.FromSeconds(5);
@@ -151,6 +161,20 @@ internal sealed class DeliveryHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (KeepStorage)
+        {
+            await _services.DisposeAsync();
+            return;
+        }
+
+        try
+        {
+            await PauseTable.DeleteAsync();
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            // no pause ever created it
+        }
         await Queues.Deliveries.DeleteIfExistsAsync();
         await Queues.DeadLetter.DeleteIfExistsAsync();
         await Queues.DeliveriesPoison.DeleteIfExistsAsync();

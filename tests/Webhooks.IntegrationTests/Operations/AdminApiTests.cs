@@ -1,3 +1,4 @@
+using Webhooks.Testing;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -24,6 +25,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         _harness = await OperationsHarness.StartAsync(azurite, "admin");
         var settings = _harness.AppSettings;
         settings["Webhooks:Admin:ApiKeys:0"] = AdminKey;
+        settings["Webhooks:Queues:Pauses"] = UniqueNames.Table("pauses");
         _host = new WebhooksHostFactory(settings);
         _client = _host.CreateClient();
     }
@@ -300,9 +302,12 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         await using var host = _host.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddWebhookDelivery()));
         using var client = host.CreateClient();
         var pauses = host.Services.GetRequiredService<TargetPauseRegistry>();
-        pauses.Pause("members", "401 from the target", 401);
+        await pauses.PauseAsync("members", "evt_1", "401 from the target", 401, CancellationToken.None);
+        await pauses.AdmitAsync("members", "evt_2", CancellationToken.None);
+        await pauses.AdmitAsync("members", "evt_2", CancellationToken.None); // held twice, counted once
 
         using var listed = await Send(HttpMethod.Get, "targets", client: client);
+        using var health = await client.GetAsync("/api/health");
         using var resumed = await Send(HttpMethod.Post, "targets/members/resume", client: client);
 
         using (var body = await Json(listed))
@@ -310,6 +315,15 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
             var paused = Assert.Single(body.RootElement.GetProperty("paused").EnumerateArray());
             Assert.Equal("members", paused.GetProperty("source").GetString());
             Assert.Equal(401, paused.GetProperty("status").GetInt32());
+            Assert.Equal(2, paused.GetProperty("held").GetInt64());
+        }
+
+        using (var body = await Json(health))
+        {
+            // Health names and counts it exactly as the admin API does.
+            var paused = Assert.Single(body.RootElement.GetProperty("pausedTargets").EnumerateArray());
+            Assert.Equal(("members", 401, 2L), (paused.GetProperty("source").GetString(), paused.GetProperty("status").GetInt32(), paused.GetProperty("held").GetInt64()));
+            Assert.False(paused.TryGetProperty("heldCount", out _));
         }
 
         using (var body = await Json(resumed))
@@ -317,7 +331,8 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.True(body.RootElement.GetProperty("resumed").GetBoolean());
         }
 
-        Assert.False(pauses.IsPaused("members"));
+        Assert.False(pauses.SeesPaused("members"));
+        Assert.Empty(await pauses.SnapshotAsync(CancellationToken.None));
     }
 
     private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? body = null, string key = AdminKey, HttpClient? client = null)

@@ -54,6 +54,7 @@ public sealed partial class DeadLetterStore
             return 0;
         }
 
+        await _index.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
         var moved = await ImportQueueAsync(_deadLetter, m => DeadLetterReader.FromDeadLetterQueue(m, _deadLetter.Name, now), cancellationToken).ConfigureAwait(false);
         foreach (var poison in _poison)
@@ -440,6 +441,18 @@ public sealed partial class DeadLetterStore
                 return cursor.Value.Encode();
             }
         }
+    }
+
+    // The dead-letter "queue" of an indexed store: the index's records (counters) plus what still waits in the queue.
+    private async Task<QueueStats> WithIndexedAsync(QueueStats queue, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var index = _index!;
+        var counters = await index.CountersAsync(await index.PartitionsAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var oldest = counters.Select(c => c.Oldest).Append(queue.OldestInsertedOn).Where(o => o is not null).Min();
+        return new QueueStats(queue.Role, queue.Name, queue.Exists, Clamp(queue.ApproximateCount + counters.Sum(c => c.Total)), oldest)
+        {
+            OldestAge = oldest is null ? null : now - oldest.Value,
+        };
     }
 
     private async Task<IReadOnlyList<string>> PartitionsAsync(DeadLetterIndex index, DeadLetterFilter filter, CancellationToken cancellationToken) =>

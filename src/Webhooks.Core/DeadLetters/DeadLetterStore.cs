@@ -322,7 +322,8 @@ public sealed partial class DeadLetterStore
     /// <summary>
     /// Depth (approximate message count) and age of the first visible message of every delivery queue (index order),
     /// the dead-letter queue, then every poison queue (same order). Reads metadata and peeks one message per queue:
-    /// receives nothing, hides nothing.
+    /// receives nothing, hides nothing. With an index, the dead-letter line counts the index's records (from its
+    /// counters) plus any message still waiting in the queue, so depth metrics and <c>queues</c> keep their meaning.
     /// </summary>
     public async Task<IReadOnlyList<QueueStats>> QueueStatsAsync(CancellationToken cancellationToken = default)
     {
@@ -333,7 +334,10 @@ public sealed partial class DeadLetterStore
         var stats = new List<QueueStats>();
         foreach (var (role, queue) in queues)
         {
-            stats.Add(await StatsOfAsync(role, queue, now, cancellationToken).ConfigureAwait(false));
+            var queueStats = await StatsOfAsync(role, queue, now, cancellationToken).ConfigureAwait(false);
+            stats.Add(role == QueueRoles.DeadLetter && _index is not null
+                ? await WithIndexedAsync(queueStats, now, cancellationToken).ConfigureAwait(false)
+                : queueStats);
         }
 
         return stats;

@@ -27,12 +27,17 @@ Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {F
 var at = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
 var seed = Stopwatch.StartNew();
 var perSource = records / Sources;
+var seeded = 0;
 await Parallel.ForEachAsync(Enumerable.Range(0, Sources), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (s, ct) =>
 {
     for (var start = 0; start < perSource; start += 99)
     {
         var batch = Enumerable.Range(start, Math.Min(99, perSource - start)).Select(i => Record(s, i)).ToList();
         await store.WriteBatchAsync(batch, ct);
+        if (Interlocked.Add(ref seeded, batch.Count) % 9_900 < batch.Count)
+        {
+            Console.WriteLine($"  seeded {Volatile.Read(ref seeded):N0} at {seed.Elapsed.TotalSeconds:F0} s");
+        }
     }
 });
 memory.Sample();

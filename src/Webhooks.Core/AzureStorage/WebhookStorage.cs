@@ -29,8 +29,12 @@ public sealed class WebhookStorage
         Blobs = connection.CreateBlobServiceClient(BlobOptions(options.Intake.QueueWriteTimeout));
         // Built on first use, so a host whose identity settings name no table endpoint still starts (and fails
         // only when it touches dead letters, with the setting named).
-        _tables = new Lazy<TableServiceClient>(() => connection.CreateTableServiceClient(TableOptions(options.Intake.QueueWriteTimeout)));
+        // Dead-letter work is never on intake's clock: a wider budget than QueueWriteTimeout, so a loaded account
+        // slows a dead-letter write or an operator's page instead of failing it.
+        _tables = new Lazy<TableServiceClient>(() => connection.CreateTableServiceClient(TableOptions(TableBudget)));
     }
+
+    private static readonly TimeSpan TableBudget = TimeSpan.FromSeconds(60);
 
     private readonly Lazy<TableServiceClient> _tables;
 

@@ -13,6 +13,7 @@ namespace Webhooks.DeadLetters;
 public sealed partial class DeadLetterStore
 {
     private const int WorkPage = 100;
+    private const int ReplayConcurrency = 8;
 
     /// <summary>True when records live in an index table (see docs/operations.md).</summary>
     public bool IsIndexed => _index is not null;
@@ -256,34 +257,54 @@ public sealed partial class DeadLetterStore
         var items = new List<ReplayItem>();
         var continuation = await ForEachPageAsync(selection, options.Budget, withRecords: true, async (rows, ct) =>
         {
+            // Claim + send run up to ReplayConcurrency at once (each is a round trip); the pacer still spaces their
+            // starts, and the report keeps the page's order.
             var queued = new List<TableEntity>();
-            foreach (var row in rows)
+            var outcomes = new ReplayItem?[rows.Count];
+            var entries = rows.Select(DeadLetterRows.ToEntry).ToArray();
+            using var slots = new SemaphoreSlim(ReplayConcurrency);
+            var running = new List<Task>();
+            for (var i = 0; i < rows.Count; i++)
             {
-                var entry = DeadLetterRows.ToEntry(row);
+                var entry = entries[i];
                 if (entry.Record.Envelope is null)
                 {
-                    items.Add(Item(entry, ReplayOutcomes.Skipped, "The entry holds no readable envelope; inspect it with show or export, then purge it."));
+                    outcomes[i] = Item(entry, ReplayOutcomes.Skipped, "The entry holds no readable envelope; inspect it with show or export, then purge it.");
                 }
                 else if (options.DryRun)
                 {
-                    items.Add(Item(entry, ReplayOutcomes.WouldReplay));
+                    outcomes[i] = Item(entry, ReplayOutcomes.WouldReplay);
                 }
                 else
                 {
                     await pacer.WaitAsync(ct).ConfigureAwait(false);
-                    if (await ReplayIndexedAsync(index, row, entry, ct).ConfigureAwait(false) is { } failure)
+                    await slots.WaitAsync(ct).ConfigureAwait(false);
+                    var at = i;
+                    running.Add(Task.Run(async () =>
                     {
-                        items.Add(failure);
-                    }
-                    else
-                    {
-                        queued.Add(row);
-                        items.Add(Item(entry, ReplayOutcomes.Replayed));
-                    }
+                        try
+                        {
+                            outcomes[at] = await ReplayIndexedAsync(index, rows[at], entries[at], ct).ConfigureAwait(false) ?? Item(entries[at], ReplayOutcomes.Replayed);
+                        }
+                        finally
+                        {
+                            slots.Release();
+                        }
+                    }, CancellationToken.None));
                 }
-
-                progress?.Report(new DeadLetterProgress("replay", items.Count, items.Count));
             }
+
+            await Task.WhenAll(running).ConfigureAwait(false);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                items.Add(outcomes[i]!);
+                if (outcomes[i]!.Outcome == ReplayOutcomes.Replayed)
+                {
+                    queued.Add(rows[i]);
+                }
+            }
+
+            progress?.Report(new DeadLetterProgress("replay", items.Count, items.Count));
 
             // Their replacements are queued: the records go now, even if the caller cancels, so the two stay together.
             await DeleteQueuedAsync(index, queued, items).ConfigureAwait(false);

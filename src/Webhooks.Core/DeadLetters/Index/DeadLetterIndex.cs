@@ -69,7 +69,7 @@ internal sealed class DeadLetterIndex
         return row;
     }
 
-    /// <summary>Adds many records of one source partition at once (the benchmark's seeding; at most 99).</summary>
+    /// <summary>Adds many records of one source partition at once (seeding for benchmarks and tests; at most 99; no id lookups, so find them by row key).</summary>
     public async Task WriteBatchAsync(IReadOnlyList<DeadLetterEntry> entries, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
@@ -104,7 +104,7 @@ internal sealed class DeadLetterIndex
     {
         var found = new List<TableEntity>[partitions.Count];
         var select = withRecords ? null : DeadLetterRows.SummaryColumns;
-        await Parallel.ForEachAsync(Enumerable.Range(0, partitions.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, partitions.Count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var rows = new List<TableEntity>(Math.Min(limit + 1, 1000));
             var query = _table.QueryAsync<TableEntity>(FilterText(partitions[i], filter, cursor), Math.Min(limit + 1, 1000), select, ct);
@@ -184,7 +184,7 @@ internal sealed class DeadLetterIndex
     public async Task<IReadOnlyList<DeadLetterCounters>> CountersAsync(IReadOnlyList<string> partitions, CancellationToken cancellationToken)
     {
         var counters = new DeadLetterCounters[partitions.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, partitions.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, ct) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, partitions.Count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
             counters[i] = DeadLetterCounters.From(await GetAsync(partitions[i], DeadLetterRows.CounterRow, ct).ConfigureAwait(false))).ConfigureAwait(false);
         return counters;
     }

@@ -60,6 +60,15 @@ internal sealed class AdminQuery
 
     public int Take() => Int("take", 1, MaxTake) ?? DefaultTake;
 
+    /// <summary>The page size: <c>limit</c>, or its older name <c>take</c>.</summary>
+    public int Limit() => Int("limit", 1, MaxTake) ?? Take();
+
+    /// <summary>The previous page's continuation token (<c>continue</c>).</summary>
+    public string? Continuation() => Text("continue");
+
+    /// <summary>Most entries one purge call deletes (<c>maxItems</c>); the answer's continuation goes on.</summary>
+    public int? MaxItems() => Int("maxItems", 1, int.MaxValue);
+
     public IReadOnlyList<string> Ids() => [.. _query["id"].Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim())];
 
     public string? Text(string name) => _query[name].LastOrDefault() is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

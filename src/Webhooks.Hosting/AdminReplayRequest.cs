@@ -7,20 +7,26 @@ namespace Webhooks.Hosting;
 
 /// <summary>
 /// The body of <c>POST /api/admin/deadletters/replay</c>: <c>{"ids":[…]}</c> or <c>{"all":true, "source":…,
-/// "reason":…, "status":…, "errorCode":…, "from":…, "to":…, "poisoned":…}</c>, plus optional <c>"dryRun"</c> and
-/// <c>"rate"</c> (messages per second).
+/// "reason":…, "status":…, "errorCode":…, "from":…, "to":…, "poisoned":…}</c>, plus optional <c>"dryRun"</c>,
+/// <c>"rate"</c> (messages per second), <c>"maxItems"</c> and <c>"continue"</c> (a previous answer's continuation).
 /// </summary>
 internal sealed class AdminReplayRequest
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    private static readonly string[] Fields = ["ids", "all", .. AdminQuery.FilterKeys, "dryRun", "rate"];
+    private static readonly string[] Fields = ["ids", "all", .. AdminQuery.FilterKeys, "dryRun", "rate", "maxItems", "continue"];
 
     public required DeadLetterSelection Selection { get; init; }
 
     public bool DryRun { get; init; }
 
     public double? Rate { get; init; }
+
+    /// <summary>Most entries this call replays (<c>"maxItems"</c>); the answer's continuation goes on.</summary>
+    public int? MaxItems { get; init; }
+
+    /// <summary>A previous answer's <c>continuation</c> (<c>"continue"</c>), to go on where it stopped.</summary>
+    public string? Continuation { get; init; }
 
     /// <summary>Parses the body; returns field errors instead of throwing.</summary>
     public static AdminReplayRequest? TryParse(ReadOnlySpan<byte> body, out Dictionary<string, string[]> errors)
@@ -94,6 +100,20 @@ internal sealed class AdminReplayRequest
                 }
             }
 
+            int? maxItems = null;
+            if (root.TryGetProperty("maxItems", out var maxElement))
+            {
+                if (maxElement.ValueKind == JsonValueKind.Number && maxElement.TryGetInt32(out var m) && m > 0)
+                {
+                    maxItems = m;
+                }
+                else
+                {
+                    errors["maxItems"] = ["'maxItems' must be a positive whole number."];
+                }
+            }
+
+            var continuation = Text("continue");
             var filter = new DeadLetterFilter
             {
                 Source = Text("source"),
@@ -117,7 +137,7 @@ internal sealed class AdminReplayRequest
 
             return errors.Count > 0
                 ? null
-                : new AdminReplayRequest { Selection = new DeadLetterSelection { Ids = ids, Filter = filter, All = all }, DryRun = dryRun, Rate = rate };
+                : new AdminReplayRequest { Selection = new DeadLetterSelection { Ids = ids, Filter = filter, All = all }, DryRun = dryRun, Rate = rate, MaxItems = maxItems, Continuation = continuation };
         }
     }
 

@@ -21,11 +21,13 @@ namespace Webhooks.Hosting;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item><c>GET deadletters</c> — filters <c>source, reason, status, errorCode, from, to, poisoned</c>; paging <c>skip, take</c>.</item>
+/// <item><c>GET deadletters</c> — filters <c>source, reason, status, errorCode, from, to, poisoned</c>; paging <c>limit</c> (or <c>take</c>)
+/// and <c>continue</c> (the previous page's <c>continuation</c>; <c>hasMore</c> says whether one exists); <c>skip</c> still works, walking pages.</item>
 /// <item><c>GET deadletters/{id}</c> — one entry by delivery id or message id, full record.</item>
 /// <item><c>GET deadletters/{id}/body</c> — its delivery body as a download (inline or claim check); <c>Range: bytes=0-N</c> for a preview.</item>
-/// <item><c>POST deadletters/replay</c> — body <c>{"ids":[…]}</c> or <c>{"all":true, filters…}</c>, <c>dryRun</c>, <c>rate</c>.</item>
-/// <item><c>DELETE deadletters?confirm=true</c> — purge <c>id=</c> values, or <c>all=true</c> with filters.</item>
+/// <item><c>POST deadletters/replay</c> — body <c>{"ids":[…]}</c> or <c>{"all":true, filters…}</c>, <c>dryRun</c>, <c>rate</c>,
+/// <c>maxItems</c>, <c>continue</c>. Runs at most 180 s per request; an unfinished one answers <c>complete: false</c> with a <c>continuation</c>.</item>
+/// <item><c>DELETE deadletters?confirm=true</c> — purge <c>id=</c> values, or <c>all=true</c> with filters; <c>maxItems</c>, <c>continue</c> as for replay.</item>
 /// <item><c>GET queues</c> — depth and oldest age of every queue.</item>
 /// <item><c>GET targets</c>, <c>POST targets/{source}/resume</c> — paused targets of this instance.</item>
 /// <item><c>GET sources</c>, <c>GET activity</c> — for the console: sources without secrets, and this instance's last hour of outcomes.</item>
@@ -38,6 +40,9 @@ namespace Webhooks.Hosting;
 public static class HttpAdmin
 {
     private const string JsonContentType = "application/json; charset=utf-8";
+
+    // How long one replay or purge request starts new entries for: well inside the Functions front end's 230 s.
+    private static readonly TimeSpan ReplayBudget = TimeSpan.FromSeconds(180);
 
     /// <summary>Handles one admin request and writes the full response.</summary>
     /// <param name="httpContext">The request.</param>
@@ -110,16 +115,29 @@ public static class HttpAdmin
 
     private static async Task<IntakeResponse> ListAsync(HttpContext httpContext, string traceId)
     {
-        var query = new AdminQuery(httpContext.Request.Query, [.. AdminQuery.FilterKeys, "skip", "take"]);
+        var query = new AdminQuery(httpContext.Request.Query, [.. AdminQuery.FilterKeys, "skip", "take", "limit", "continue"]);
         var filter = query.Filter();
         var skip = query.Skip();
-        var take = query.Take();
+        var limit = query.Limit();
+        var continuation = query.Continuation();
         if (query.Errors.Count > 0)
         {
             return Invalid(httpContext, query.Errors, traceId);
         }
 
-        var page = await Store(httpContext).ListAsync(filter, skip, take, httpContext.RequestAborted);
+        var store = Store(httpContext);
+        DeadLetterPage page;
+        try
+        {
+            page = store.IsIndexed && skip == 0
+                ? await store.PageAsync(filter, limit, continuation, httpContext.RequestAborted)
+                : await store.ListAsync(filter, skip, limit, httpContext.RequestAborted);
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "continuation")
+        {
+            return Invalid(httpContext, new Dictionary<string, string[]> { ["continue"] = [ex.Message] }, traceId);
+        }
+
         return Json(page, DeadLetterJsonContext.Default.DeadLetterPage);
     }
 
@@ -157,10 +175,22 @@ public static class HttpAdmin
             return Invalid(httpContext, errors, traceId);
         }
 
-        var result = await Store(httpContext).ReplayAsync(
-            request.Selection,
-            new ReplayOptions { DryRun = request.DryRun || queryDryRun == true, RatePerSecond = request.Rate },
-            cancellationToken: httpContext.RequestAborted);
+        // Bounded to what fits one request (the Functions front end cuts requests at 230 s): an unfinished replay
+        // answers with a continuation that the next call passes back.
+        var budget = new DeadLetterBudget { MaxDuration = ReplayBudget, MaxItems = request.MaxItems, Continuation = request.Continuation };
+        ReplayResult result;
+        try
+        {
+            result = await Store(httpContext).ReplayAsync(
+                request.Selection,
+                new ReplayOptions { DryRun = request.DryRun || queryDryRun == true, RatePerSecond = request.Rate, Budget = budget },
+                cancellationToken: httpContext.RequestAborted);
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "continuation")
+        {
+            return Invalid(httpContext, new Dictionary<string, string[]> { ["continue"] = [ex.Message] }, traceId);
+        }
+
         Logger(httpContext.RequestServices).LogInformation(
             "Admin replay: {Matched} matched, {Replayed} replayed, {Failed} failed (dry run: {DryRun}, trace {TraceId})",
             result.Matched, result.Replayed, result.Failed, result.DryRun, traceId);
@@ -169,7 +199,7 @@ public static class HttpAdmin
 
     private static async Task<IntakeResponse> PurgeAsync(HttpContext httpContext, string traceId)
     {
-        var query = new AdminQuery(httpContext.Request.Query, [.. AdminQuery.FilterKeys, "id", "all", "confirm"]);
+        var query = new AdminQuery(httpContext.Request.Query, [.. AdminQuery.FilterKeys, "id", "all", "confirm", "maxItems", "continue"]);
         var filter = query.Filter();
         var ids = query.Ids();
         var all = query.Bool("all") == true;
@@ -183,6 +213,8 @@ public static class HttpAdmin
             query.Errors["all"] = ["Give id values or all=true, not both."];
         }
 
+        var maxItems = query.MaxItems();
+        var continuation = query.Continuation();
         if (query.Errors.Count > 0)
         {
             return Invalid(httpContext, query.Errors, traceId);
@@ -197,7 +229,17 @@ public static class HttpAdmin
         }
 
         var selection = new DeadLetterSelection { Ids = ids, Filter = filter, All = all };
-        var result = await Store(httpContext).PurgeAsync(selection, cancellationToken: httpContext.RequestAborted);
+        var budget = new DeadLetterBudget { MaxDuration = ReplayBudget, MaxItems = maxItems, Continuation = continuation };
+        PurgeResult result;
+        try
+        {
+            result = await Store(httpContext).PurgeAsync(selection, budget, cancellationToken: httpContext.RequestAborted);
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "continuation")
+        {
+            return Invalid(httpContext, new Dictionary<string, string[]> { ["continue"] = [ex.Message] }, traceId);
+        }
+
         Logger(httpContext.RequestServices).LogWarning("Admin purge: {Deleted} of {Matched} dead-letter entries deleted (trace {TraceId})", result.Deleted, result.Matched, traceId);
         return Json(result, DeadLetterJsonContext.Default.PurgeResult);
     }

@@ -26,10 +26,14 @@ internal static class DeadLetterView
         }
 
         console.Write(table);
-        var last = Math.Min(page.Total, page.Skip + page.Items.Count);
+        var of = page.Total is { } total ? $" of {total}" : string.Empty;
         console.WriteLine(page.Items.Count == 0
-            ? $"No entries match ({page.Total} in all)."
-            : $"Showing {page.Skip + 1}-{last} of {page.Total} (newest first).");
+            ? "No entries match."
+            : $"Showing {page.Skip + 1}-{page.Skip + page.Items.Count}{of} (newest first).");
+        if (page.Continuation is { } next)
+        {
+            console.WriteLine($"More entries exist: next page with --continue {next}");
+        }
     }
 
     public static void RenderEntry(IAnsiConsole console, DeadLetterEntry entry)

@@ -20,6 +20,10 @@ internal static class StatsView
         var grid = new Grid().AddColumns(4);
         grid.AddRow(Counts("Source", stats.BySource), Counts("Reason", stats.ByReason), Counts("Status", stats.ByStatus), Counts("Error code", stats.ByErrorCode));
         console.Write(grid);
+        if (stats.Truncated)
+        {
+            console.WriteLine($"Partial: the scan stopped at its limit after {stats.Total} entries; more match. Narrow the filters (source alone is answered from counters).");
+        }
     }
 
     public static void RenderQueues(IAnsiConsole console, IReadOnlyList<QueueStats> queues)

@@ -114,7 +114,7 @@ internal sealed class CliSettings
     }
 
     /// <summary>
-    /// The dead-letter store over the configured queues (every delivery queue and its poison queue), with the
+    /// The dead-letter store over the index table and the configured queues (every delivery queue and its poison queue), with the
     /// claim-check payload store of the same account so purge removes stored bodies.
     /// </summary>
     public DeadLetterStore CreateStore()
@@ -136,6 +136,6 @@ internal sealed class CliSettings
         }
 
         var storage = CreateStorage();
-        return DeadLetterStore.Create(storage.Queues, names, _context.Time, payloads: new PayloadStore(storage.Blobs, Options.Create(webhooks)));
+        return DeadLetterStore.Create(storage.Queues, storage.Tables, names, _context.Time, payloads: new PayloadStore(storage.Blobs, Options.Create(webhooks)));
     }
 }

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
@@ -84,10 +85,30 @@ public sealed class StorageConnection
     public BlobServiceClient CreateBlobServiceClient(BlobClientOptions options) =>
         (BlobServiceClient)Create(typeof(BlobServiceClient), "blob", options);
 
-    /// <summary>The table service client the setting describes (identity-based: <c>__tableServiceUri</c> or <c>__accountName</c>).</summary>
-    /// <exception cref="StorageSettingException">The connection string is not usable.</exception>
-    public Azure.Data.Tables.TableServiceClient CreateTableServiceClient(Azure.Data.Tables.TableClientOptions options) =>
-        (Azure.Data.Tables.TableServiceClient)Create(typeof(Azure.Data.Tables.TableServiceClient), "table", options);
+    /// <summary>
+    /// The table service client the setting describes (the dead-letter index): the connection string, or
+    /// <c>__tableServiceUri</c> / <c>__accountName</c> with the same credential as the other services.
+    /// </summary>
+    /// <exception cref="StorageSettingException">The setting names no usable table endpoint.</exception>
+    public TableServiceClient CreateTableServiceClient(TableClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (_identity is not null)
+        {
+            return new TableServiceClient(ServiceUri("table"), Credential(), options);
+        }
+
+        try
+        {
+            return new TableServiceClient(_connectionString, options);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new StorageSettingException(
+                $"The storage setting '{_settingName}' is not a usable connection string for the table service ({ex.GetType().Name}); " +
+                "use a storage connection string (for example UseDevelopmentStorage=true) or identity-based keys.", ex);
+        }
+    }
 
     private object Create(Type clientType, string service, object options)
     {

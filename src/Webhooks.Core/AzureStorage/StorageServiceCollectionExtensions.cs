@@ -15,7 +15,7 @@ public static class StorageServiceCollectionExtensions
     /// <summary>
     /// Registers singletons <see cref="StorageConnection"/> (from <c>AzureWebJobsStorage</c>, through
     /// Microsoft.Extensions.Azure's component factory), <see cref="WebhookStorage"/>, <see cref="WebhookQueues"/>
-    /// named by <c>IOptions&lt;WebhooksOptions&gt;</c> and the claim-check <see cref="PayloadStore"/>. Existing
+    /// (and the table service for the dead-letter index) named by <c>IOptions&lt;WebhooksOptions&gt;</c> and the claim-check <see cref="PayloadStore"/>. Existing
     /// registrations are kept, so tests can substitute.
     /// </summary>
     public static IServiceCollection AddWebhookStorage(this IServiceCollection services, IConfiguration configuration)
@@ -32,6 +32,7 @@ public static class StorageServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()?.CreateLogger("Webhooks.AzureStorage")));
         services.TryAddSingleton(sp => sp.GetRequiredService<WebhookStorage>().Queues);
         services.TryAddSingleton(sp => sp.GetRequiredService<WebhookStorage>().Blobs);
+        services.TryAddSingleton(sp => sp.GetRequiredService<WebhookStorage>().Tables);
         services.TryAddSingleton<PayloadStore>();
         services.TryAddSingleton(sp => new WebhookQueues(
             sp.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>(),

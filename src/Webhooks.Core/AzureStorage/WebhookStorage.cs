@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,7 @@ using Webhooks.Configuration;
 namespace Webhooks.AzureStorage;
 
 /// <summary>
-/// The app's one pair of Azure SDK service clients, built from the resolved <see cref="StorageConnection"/>: queue
+/// The app's Azure SDK service clients (queues, blobs, tables), built from the resolved <see cref="StorageConnection"/>: queue
 /// messages base64-encoded (what the Functions trigger, Storage Explorer and the other languages' SDKs read), and
 /// retries and network timeouts fitted into <see cref="IntakeOptions.QueueWriteTimeout"/> so that no storage call
 /// outlasts intake's budget.
@@ -26,6 +27,27 @@ public sealed class WebhookStorage
         Queues = connection.CreateQueueServiceClient(queueOptions);
         undecodable.Service = Queues;
         Blobs = connection.CreateBlobServiceClient(BlobOptions(options.Intake.QueueWriteTimeout));
+        // Built on first use, so a host whose identity settings name no table endpoint still starts (and fails
+        // only when it touches dead letters, with the setting named).
+        // Dead-letter work is never on intake's clock: a wider budget than QueueWriteTimeout, so a loaded account
+        // slows a dead-letter write or an operator's page instead of failing it.
+        _tables = new Lazy<TableServiceClient>(() => connection.CreateTableServiceClient(TableOptions(TableBudget)));
+    }
+
+    private static readonly TimeSpan TableBudget = TimeSpan.FromSeconds(60);
+
+    private readonly Lazy<TableServiceClient> _tables;
+
+    /// <summary>The table service (the dead-letter index).</summary>
+    /// <exception cref="StorageSettingException">The setting names no usable table endpoint.</exception>
+    public TableServiceClient Tables => _tables.Value;
+
+    /// <summary>Table client options: retries within <paramref name="budget"/>.</summary>
+    public static TableClientOptions TableOptions(TimeSpan budget)
+    {
+        var options = new TableClientOptions();
+        StorageRetryBudget.Apply(options.Retry, budget);
+        return options;
     }
 
     /// <summary>The queue service.</summary>

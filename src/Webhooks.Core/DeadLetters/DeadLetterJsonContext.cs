@@ -17,4 +17,5 @@ namespace Webhooks.DeadLetters;
 [JsonSerializable(typeof(ReplayResult))]
 [JsonSerializable(typeof(PurgeResult))]
 [JsonSerializable(typeof(IReadOnlyList<QueueStats>))]
+[JsonSerializable(typeof(Dictionary<string, Dictionary<string, long>>))]
 public sealed partial class DeadLetterJsonContext : JsonSerializerContext;

@@ -79,14 +79,18 @@ internal static class DeadLetterReader
         }
     }
 
-    private static DeadLetterEntry Build(QueueMessage message, string queueName, DeadLetterRecord record, bool poisoned, bool readable)
+    private static DeadLetterEntry Build(QueueMessage message, string queueName, DeadLetterRecord record, bool poisoned, bool readable) =>
+        FromRecord(record, message.MessageId, queueName, poisoned, readable);
+
+    /// <summary>The entry for <paramref name="record"/>; its id is the delivery id, or <paramref name="messageId"/> when it has none.</summary>
+    public static DeadLetterEntry FromRecord(DeadLetterRecord record, string messageId, string queueName, bool poisoned, bool readable)
     {
         var envelope = record.Envelope;
         var status = record.FinalStatus ?? record.Response?.Status;
         return new DeadLetterEntry
         {
-            Id = string.IsNullOrEmpty(envelope?.Id) ? message.MessageId : envelope.Id,
-            MessageId = message.MessageId,
+            Id = string.IsNullOrEmpty(envelope?.Id) ? messageId : envelope.Id,
+            MessageId = messageId,
             Queue = queueName,
             Poisoned = poisoned,
             Source = envelope?.Source,

@@ -23,7 +23,19 @@ public sealed record DeadLetterStats
     /// <summary>Counts by the target's error code; <c>none</c> when there was none.</summary>
     public IReadOnlyDictionary<string, int> ByErrorCode { get; init; } = new Dictionary<string, int>();
 
-    /// <summary>When the oldest counted entry was dead-lettered.</summary>
+    /// <summary>
+    /// How the counts were made: <c>counters</c> (kept by the index with every write and delete, for no filter or a
+    /// source filter), <c>scan</c> (matching rows read), or <c>queueScan</c> (a store without an index).
+    /// </summary>
+    public string CountedBy { get; init; } = "queueScan";
+
+    /// <summary>True when the counts cover only part of the matching entries (a scan stopped at its limit); more exist.</summary>
+    public bool Truncated { get; init; }
+
+    /// <summary>
+    /// When the oldest counted entry was dead-lettered. From counters: the oldest ever counted while the source had
+    /// entries, so after a partial purge it can be older than every entry left.
+    /// </summary>
     public DateTimeOffset? Oldest { get; init; }
 
     /// <summary>How long ago that was.</summary>

@@ -6,6 +6,8 @@ using Webhooks.Payloads;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Webhooks.AzureStorage;
+using Webhooks.DeadLetters.Index;
+using Azure.Data.Tables;
 
 namespace Webhooks.DeadLetters;
 
@@ -15,13 +17,17 @@ namespace Webhooks.DeadLetters;
 /// admin API are thin presenters over it.
 /// </summary>
 /// <remarks>
+/// <para>With an index table (every host and the CLI: <see cref="DeadLetterStoreOptions"/>, <c>AddWebhookDeadLetters</c>)
+/// records live in Azure Table storage and nothing is received to read them: see docs/operations.md. Poison-queue
+/// messages and records left in the dead-letter queue are moved into the index by each call (indexed on read).</para>
+/// <para>Without one (tests over in-memory queues only), the queue-scan mode below applies.</para>
 /// A Storage queue can be listed only by receiving its messages. Every operation but <see cref="QueueStatsAsync"/>
 /// therefore receives all messages (hiding each for <see cref="DeadLetterStoreOptions.ScanVisibilityTimeout"/>),
 /// works on them, and releases those it did not consume. Caveat: while a scan runs, a concurrent scan does not see
 /// the messages it holds, and if the process dies mid-scan they stay hidden until that timeout ends. Nothing is
 /// ever lost: a message is deleted only by purge, or by replay after its replacement is safely queued.
 /// </remarks>
-public sealed class DeadLetterStore
+public sealed partial class DeadLetterStore
 {
     private readonly IReadOnlyList<QueueClient> _deliveries;
     private readonly QueueClient _deadLetter;
@@ -29,6 +35,7 @@ public sealed class DeadLetterStore
     private readonly TimeProvider _timeProvider;
     private readonly DeadLetterStoreOptions _options;
     private readonly PayloadStore? _payloads;
+    private readonly DeadLetterIndex? _index;
 
     /// <summary>Creates a store over one delivery queue, the dead-letter queue and that delivery queue's poison queue.</summary>
     /// <param name="deliveries">Where replayed deliveries are queued.</param>
@@ -61,6 +68,26 @@ public sealed class DeadLetterStore
     {
     }
 
+    /// <summary>
+    /// Creates a store whose records live in <paramref name="index"/> (a table; created on first use), over the app's
+    /// queues: replays go to the delivery queues; the dead-letter and poison queues are only read to move their
+    /// messages into the index.
+    /// </summary>
+    public DeadLetterStore(WebhookQueues queues, TableClient index, TimeProvider timeProvider, DeadLetterStoreOptions? options = null, PayloadStore? payloads = null)
+        : this(queues, timeProvider, options, payloads)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        _index = new DeadLetterIndex(index);
+    }
+
+    /// <summary>The index table of an app whose dead-letter queue is <paramref name="deadLetterQueueName"/>: its letters and digits.</summary>
+    public static string IndexTableName(string deadLetterQueueName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deadLetterQueueName);
+        var name = new string([.. deadLetterQueueName.Where(char.IsAsciiLetterOrDigit)]);
+        return char.IsAsciiLetter(name.FirstOrDefault()) ? name : "t" + name;
+    }
+
     private DeadLetterStore(IReadOnlyList<QueueClient> deliveries, QueueClient deadLetter, IReadOnlyList<PoisonSource> poison, TimeProvider timeProvider, DeadLetterStoreOptions? options, PayloadStore? payloads)
     {
         _deliveries = deliveries;
@@ -76,6 +103,14 @@ public sealed class DeadLetterStore
     public static DeadLetterStore Create(QueueServiceClient service, QueueNamesOptions names, TimeProvider? timeProvider = null, DeadLetterStoreOptions? options = null, PayloadStore? payloads = null) =>
         new(new WebhookQueues(service, names), timeProvider ?? TimeProvider.System, options, payloads);
 
+    /// <summary>Creates an indexed store over the configured queues and index table of one account (the CLI's way in).</summary>
+    public static DeadLetterStore Create(QueueServiceClient service, TableServiceClient tables, QueueNamesOptions names, TimeProvider? timeProvider = null, DeadLetterStoreOptions? options = null, PayloadStore? payloads = null)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(names);
+        return new(new WebhookQueues(service, names), tables.GetTableClient(IndexTableName(names.DeadLetter)), timeProvider ?? TimeProvider.System, options, payloads);
+    }
+
     /// <summary>Matching entries, newest first, one page of them.</summary>
     /// <param name="filter">Criteria; null matches everything.</param>
     /// <param name="skip">Matching entries to skip.</param>
@@ -83,6 +118,11 @@ public sealed class DeadLetterStore
     /// <param name="cancellationToken">Cancels the scan; held messages are still released.</param>
     public async Task<DeadLetterPage> ListAsync(DeadLetterFilter? filter = null, int skip = 0, int take = 50, CancellationToken cancellationToken = default)
     {
+        if (_index is not null)
+        {
+            return await IndexedListAsync(filter ?? DeadLetterFilter.None, skip, take, cancellationToken).ConfigureAwait(false);
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(take, 1000);
@@ -95,6 +135,12 @@ public sealed class DeadLetterStore
     /// <summary>The entry with this delivery id or queue message id (the newest, if a delivery was dead-lettered twice); null when none.</summary>
     public async Task<DeadLetterEntry?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
+        if (_index is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(id);
+            return await IndexedGetAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         await using var snapshot = await ScanAsync(DeadLetterFilter.None, null, cancellationToken).ConfigureAwait(false);
         var selection = DeadLetterSelection.ByIds(id);
@@ -104,6 +150,11 @@ public sealed class DeadLetterStore
     /// <summary>Counts by source, reason, status and error code, and the oldest entry's age.</summary>
     public async Task<DeadLetterStats> StatsAsync(DeadLetterFilter? filter = null, CancellationToken cancellationToken = default)
     {
+        if (_index is not null)
+        {
+            return await IndexedStatsAsync(filter ?? DeadLetterFilter.None, cancellationToken).ConfigureAwait(false);
+        }
+
         filter ??= DeadLetterFilter.None;
         await using var snapshot = await ScanAsync(filter, null, cancellationToken).ConfigureAwait(false);
         var entries = snapshot.Entries.Select(e => e.Entry).Where(filter.Matches).ToList();
@@ -125,6 +176,12 @@ public sealed class DeadLetterStore
     /// <returns>How many entries were written.</returns>
     public async Task<int> ExportAsync(Stream destination, DeadLetterFilter? filter = null, IProgress<DeadLetterProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (_index is not null)
+        {
+            ArgumentNullException.ThrowIfNull(destination);
+            return await IndexedExportAsync(destination, filter ?? DeadLetterFilter.None, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         ArgumentNullException.ThrowIfNull(destination);
         filter ??= DeadLetterFilter.None;
         await using var snapshot = await ScanAsync(filter, progress, cancellationToken).ConfigureAwait(false);
@@ -151,6 +208,13 @@ public sealed class DeadLetterStore
     /// </summary>
     public async Task<ReplayResult> ReplayAsync(DeadLetterSelection selection, ReplayOptions? options = null, IProgress<DeadLetterProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (_index is not null)
+        {
+            ArgumentNullException.ThrowIfNull(selection);
+            selection.EnsureBounded();
+            return await IndexedReplayAsync(selection, options ?? new ReplayOptions(), progress, cancellationToken).ConfigureAwait(false);
+        }
+
         ArgumentNullException.ThrowIfNull(selection);
         selection.EnsureBounded();
         options ??= new ReplayOptions();
@@ -187,8 +251,22 @@ public sealed class DeadLetterStore
     /// <see cref="PayloadStore"/> and no entry left behind references the same blob). A body that cannot be deleted
     /// is reported in <see cref="PurgeResult.PayloadFailures"/>; the entry stays purged.
     /// </summary>
-    public async Task<PurgeResult> PurgeAsync(DeadLetterSelection selection, IProgress<DeadLetterProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<PurgeResult> PurgeAsync(DeadLetterSelection selection, IProgress<DeadLetterProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        PurgeAsync(selection, budget: null, progress, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="PurgeAsync(DeadLetterSelection, IProgress{DeadLetterProgress}?, CancellationToken)"/>, doing at most
+    /// what <paramref name="budget"/> allows (indexed stores, selection by filter); the result's continuation goes on.
+    /// </summary>
+    public async Task<PurgeResult> PurgeAsync(DeadLetterSelection selection, DeadLetterBudget? budget, IProgress<DeadLetterProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (_index is not null)
+        {
+            ArgumentNullException.ThrowIfNull(selection);
+            selection.EnsureBounded();
+            return await IndexedPurgeAsync(selection, budget, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         ArgumentNullException.ThrowIfNull(selection);
         selection.EnsureBounded();
         await using var snapshot = await ScanAsync(selection.Filter, progress, cancellationToken).ConfigureAwait(false);
@@ -244,7 +322,8 @@ public sealed class DeadLetterStore
     /// <summary>
     /// Depth (approximate message count) and age of the first visible message of every delivery queue (index order),
     /// the dead-letter queue, then every poison queue (same order). Reads metadata and peeks one message per queue:
-    /// receives nothing, hides nothing.
+    /// receives nothing, hides nothing. With an index, the dead-letter line counts the index's records (from its
+    /// counters) plus any message still waiting in the queue, so depth metrics and <c>queues</c> keep their meaning.
     /// </summary>
     public async Task<IReadOnlyList<QueueStats>> QueueStatsAsync(CancellationToken cancellationToken = default)
     {
@@ -255,7 +334,10 @@ public sealed class DeadLetterStore
         var stats = new List<QueueStats>();
         foreach (var (role, queue) in queues)
         {
-            stats.Add(await StatsOfAsync(role, queue, now, cancellationToken).ConfigureAwait(false));
+            var queueStats = await StatsOfAsync(role, queue, now, cancellationToken).ConfigureAwait(false);
+            stats.Add(role == QueueRoles.DeadLetter && _index is not null
+                ? await WithIndexedAsync(queueStats, now, cancellationToken).ConfigureAwait(false)
+                : queueStats);
         }
 
         return stats;

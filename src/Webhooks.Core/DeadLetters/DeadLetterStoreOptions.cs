@@ -16,6 +16,17 @@ public sealed class DeadLetterStoreOptions
     [Range(1, 1_000_000)]
     public int MaxScanMessages { get; set; } = 10_000;
 
+    /// <summary>
+    /// Most messages one call moves from the dead-letter queue (records written before the index) and each poison
+    /// queue into the index before it answers; the next call moves more. Default 1,000.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxImportPerCall { get; set; } = 1_000;
+
+    /// <summary>Most rows a filtered stats call reads (filters other than source); beyond it the answer says Truncated. Default 200,000.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxStatsScan { get; set; } = 200_000;
+
     /// <summary>Messages released (made visible again) in parallel after a scan. Default 8.</summary>
     [Range(1, 64)]
     public int ReleaseConcurrency { get; set; } = 8;

@@ -14,4 +14,10 @@ public sealed record PurgeResult(int Matched, int Deleted, IReadOnlyList<ReplayI
     /// payload container's lifecycle rule removes the blob later.
     /// </summary>
     public IReadOnlyList<ReplayItem> PayloadFailures { get; init; } = [];
+
+    /// <summary>Set when the call stopped at its <see cref="DeadLetterBudget"/>: pass it back to go on. Null when done.</summary>
+    public string? Continuation { get; init; }
+
+    /// <summary>True when nothing of the selection was left for a later call.</summary>
+    public bool Complete => Continuation is null;
 }

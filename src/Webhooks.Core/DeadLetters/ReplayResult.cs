@@ -5,6 +5,15 @@ namespace Webhooks.DeadLetters;
 /// <param name="Items">One line per selected entry, newest first.</param>
 public sealed record ReplayResult(bool DryRun, IReadOnlyList<ReplayItem> Items)
 {
+    /// <summary>
+    /// Set when the call stopped at its <see cref="DeadLetterBudget"/> with entries possibly left: pass it back as
+    /// <see cref="DeadLetterBudget.Continuation"/> to go on. Null when the selection was handled to its end.
+    /// </summary>
+    public string? Continuation { get; init; }
+
+    /// <summary>True when nothing of the selection was left for a later call.</summary>
+    public bool Complete => Continuation is null;
+
     /// <summary>How many entries were selected.</summary>
     public int Matched => Items.Count;
 

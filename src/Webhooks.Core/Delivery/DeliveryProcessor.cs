@@ -44,6 +44,7 @@ public sealed class DeliveryProcessor
     private readonly ILogger<DeliveryProcessor> _logger;
     private readonly PayloadStore? _payloads;
     private readonly WebhooksMetrics? _metrics;
+    private readonly DeadLetters.DeadLetterWriter? _deadLetters;
 
     /// <summary>Creates the processor.</summary>
     /// <remarks><paramref name="payloads"/> deletes a claim-check body once its delivery is done (dead letters keep theirs for replay).</remarks>
@@ -57,8 +58,10 @@ public sealed class DeliveryProcessor
         TimeProvider timeProvider,
         ILogger<DeliveryProcessor> logger,
         PayloadStore? payloads = null,
-        WebhooksMetrics? metrics = null)
+        WebhooksMetrics? metrics = null,
+        DeadLetters.DeadLetterWriter? deadLetters = null)
     {
+        _deadLetters = deadLetters;
         _metrics = metrics;
         _queues = queues;
         _targets = targets;
@@ -373,8 +376,14 @@ public sealed class DeliveryProcessor
         }
     }
 
-    private async Task WriteDeadLetterAsync(DeadLetterRecord record) =>
-        await _queues.DeadLetter.SendMessageAsync(new BinaryData(SerializeToFit(record)), null, StorageNames.NeverExpires, CancellationToken.None).ConfigureAwait(false);
+    // Into the dead-letter index when there is one (records fitted the same way); the queue otherwise.
+    private async Task WriteDeadLetterAsync(DeadLetterRecord record)
+    {
+        var fitted = SerializeToFit(record);
+        await (_deadLetters is not null
+            ? _deadLetters.WriteAsync(record, CancellationToken.None)
+            : _queues.DeadLetter.SendMessageAsync(new BinaryData(fitted), null, StorageNames.NeverExpires, CancellationToken.None)).ConfigureAwait(false);
+    }
 
     private IDisposable? BeginScope(DeliveryOutcome outcome, string queue) =>
         _logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = outcome.DeliveryId, ["Source"] = outcome.Source, ["Queue"] = queue });

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,33 @@ public sealed class StorageConnectionTests
         Assert.True(connection.IsIdentityBased);
         Assert.Equal("https://acct.queue.core.windows.net/orders", connection.CreateQueueServiceClient(new QueueClientOptions()).GetQueueClient("orders").Uri.AbsoluteUri);
         Assert.Equal("https://acct.blob.core.windows.net/", connection.CreateBlobServiceClient(new BlobClientOptions()).Uri.AbsoluteUri);
+    }
+
+    [Theory]
+    [InlineData("AzureWebJobsStorage", "UseDevelopmentStorage=true", "http://127.0.0.1:10002/devstoreaccount1")]
+    [InlineData("AzureWebJobsStorage:accountName", "acct", "https://acct.table.core.windows.net/")]
+    [InlineData("AzureWebJobsStorage:tableServiceUri", "https://acct.table.core.windows.net", "https://acct.table.core.windows.net/")]
+    public void TableClient_FollowsTheSameSetting(string key, string value, string tableEndpoint)
+    {
+        var settings = key.EndsWith("tableServiceUri", StringComparison.Ordinal)
+            ? Configuration((key, value), ("AzureWebJobsStorage:accountName", "other"))
+            : Configuration((key, value));
+
+        var tables = Resolve(settings).CreateTableServiceClient(new TableClientOptions());
+
+        Assert.Equal(new Uri(tableEndpoint), tables.Uri);
+    }
+
+    [Fact]
+    public void TableClient_WithIdentityKeysButNoTableEndpoint_FailsNamingTheSetting()
+    {
+        var connection = Resolve(Configuration(
+            ("AzureWebJobsStorage:queueServiceUri", "https://acct.queue.core.windows.net"),
+            ("AzureWebJobsStorage:blobServiceUri", "https://acct.blob.core.windows.net")));
+
+        var error = Assert.Throws<StorageSettingException>(() => connection.CreateTableServiceClient(new TableClientOptions()));
+
+        Assert.Contains("AzureWebJobsStorage__tableServiceUri", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,11 +51,25 @@ public sealed class ReceiveAndDeliverTests(AzuriteFixture azurite) : IClassFixtu
 
         using var response = await client.SendAsync(SignedRequests.StandardWebhooks("gym", "{\"type\":\"member.created\"}", "msg_e2e_422", DateTimeOffset.UtcNow));
         await target.WaitForAnsweredAsync(1, TimeSpan.FromSeconds(20));
-        var deadLetter = azurite.CreateQueueServiceClient().GetQueueClient(deliveries + "-dlq");
-        var records = await PollAsync(async () => (await deadLetter.PeekMessagesAsync(32)).Value, r => r.Length > 0);
+        // The host writes dead letters into the index table (docs/operations.md), not the dead-letter queue.
+        var index = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString)
+            .GetTableClient(Webhooks.DeadLetters.DeadLetterStore.IndexTableName(deliveries + "-dlq"));
+        var records = await PollAsync(
+            async () =>
+            {
+                try
+                {
+                    return await index.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "s-gym").Where(e => e.RowKey != "~counts").ToListAsync();
+                }
+                catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+                {
+                    return [];
+                }
+            },
+            r => r.Count > 0);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        using var record = JsonDocument.Parse(Assert.Single(records).Body.ToArray());
+        using var record = JsonDocument.Parse(Assert.Single(records).GetString("Record"));
         Assert.Equal("targetRejected", record.RootElement.GetProperty("reason").GetString());
         Assert.Equal(422, record.RootElement.GetProperty("finalStatus").GetInt32());
         Assert.Equal("msg_e2e_422", record.RootElement.GetProperty("envelope").GetProperty("id").GetString());

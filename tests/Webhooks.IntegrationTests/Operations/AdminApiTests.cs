@@ -113,13 +113,63 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_PagesWithLimitAndContinue_SayingWhenMoreExist_AndRejectsAForeignToken()
+    {
+        await _harness.DeliverOnceAsync("m1", "members");
+        await _harness.DeliverOnceAsync("m2", "members");
+        await _harness.DeliverOnceAsync("o1", "orders");
+
+        using var first = await Send(HttpMethod.Get, "deadletters?limit=2");
+        using var firstBody = await Json(first);
+        var token = firstBody.RootElement.GetProperty("continuation").GetString();
+        using var second = await Send(HttpMethod.Get, "deadletters?limit=2&continue=" + Uri.EscapeDataString(token!));
+        using var secondBody = await Json(second);
+        using var foreign = await Send(HttpMethod.Get, "deadletters?continue=bm90IG91cnM");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.True(firstBody.RootElement.GetProperty("hasMore").GetBoolean());
+        Assert.Equal(3, firstBody.RootElement.GetProperty("total").GetInt32());
+        Assert.Equal(2, firstBody.RootElement.GetProperty("items").GetArrayLength());
+        Assert.False(secondBody.RootElement.GetProperty("hasMore").GetBoolean());
+        Assert.False(secondBody.RootElement.TryGetProperty("continuation", out _));
+        var ids = firstBody.RootElement.GetProperty("items").EnumerateArray().Concat(secondBody.RootElement.GetProperty("items").EnumerateArray())
+            .Select(i => i.GetProperty("id").GetString());
+        Assert.Equal(["o1", "m2", "m1"], ids);
+        Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+        using var problem = await Json(foreign);
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("continue", out _));
+    }
+
+    [Fact]
+    public async Task Replay_WithMaxItems_AnswersIncompleteWithAContinuation_ThatFinishesIt()
+    {
+        await _harness.DeliverOnceAsync("m1", "members");
+        await _harness.DeliverOnceAsync("m2", "members");
+        await _harness.DeliverOnceAsync("m3", "members");
+
+        using var part = await Send(HttpMethod.Post, "deadletters/replay", """{"all":true,"source":"members","maxItems":2}""");
+        using var partBody = await Json(part);
+        var token = partBody.RootElement.GetProperty("continuation").GetString();
+        using var rest = await Send(HttpMethod.Post, "deadletters/replay", "{\"all\":true,\"source\":\"members\",\"continue\":\"" + token + "\"}");
+        using var restBody = await Json(rest);
+
+        Assert.Equal(HttpStatusCode.OK, part.StatusCode);
+        Assert.False(partBody.RootElement.GetProperty("complete").GetBoolean());
+        Assert.Equal(2, partBody.RootElement.GetProperty("replayed").GetInt32());
+        Assert.True(restBody.RootElement.GetProperty("complete").GetBoolean());
+        Assert.Equal(1, restBody.RootElement.GetProperty("replayed").GetInt32());
+        Assert.Equal(0, await _harness.DeadLetterCountAsync());
+        Assert.Equal(3, await _harness.CountAsync(_harness.Queues.Deliveries));
+    }
+
+    [Fact]
     public async Task Replay_DryRunMovesNothing_ThenReplayDelivers()
     {
         await _harness.DeliverOnceAsync("m1", "members");
         _harness.Members.Default = TargetReply.Of(200);
 
         using var dryRun = await Send(HttpMethod.Post, "deadletters/replay", """{"all":true,"source":"members","dryRun":true}""");
-        var stillThere = await _harness.CountAsync(_harness.Queues.DeadLetter);
+        var stillThere = await _harness.DeadLetterCountAsync();
         using var replay = await Send(HttpMethod.Post, "deadletters/replay", """{"ids":["m1"]}""");
 
         Assert.Equal(HttpStatusCode.OK, dryRun.StatusCode);
@@ -136,7 +186,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.Equal(1, body.RootElement.GetProperty("replayed").GetInt32());
         }
 
-        Assert.Equal(0, await _harness.CountAsync(_harness.Queues.DeadLetter));
+        Assert.Equal(0, await _harness.DeadLetterCountAsync());
         Assert.Equal(DeliveryOutcomeKind.Delivered, Assert.Single(await _harness.ProcessPendingAsync()).Kind);
     }
 
@@ -161,7 +211,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         await _harness.DeliverOnceAsync("o1", "orders");
 
         using var unconfirmed = await Send(HttpMethod.Delete, "deadletters?status=422&all=true");
-        var afterUnconfirmed = await _harness.CountAsync(_harness.Queues.DeadLetter);
+        var afterUnconfirmed = await _harness.DeadLetterCountAsync();
         using var confirmed = await Send(HttpMethod.Delete, "deadletters?status=422&all=true&confirm=true");
 
         Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);

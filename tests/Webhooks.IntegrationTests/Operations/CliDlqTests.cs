@@ -42,8 +42,9 @@ public sealed class CliDlqTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         using var json = JsonDocument.Parse(run.Out);
-        Assert.Equal(1, json.RootElement.GetProperty("total").GetInt32());
-        var item = json.RootElement.GetProperty("items")[0];
+        Assert.False(json.RootElement.TryGetProperty("total", out _)); // not counted for a status filter
+        Assert.False(json.RootElement.GetProperty("hasMore").GetBoolean());
+        var item = Assert.Single(json.RootElement.GetProperty("items").EnumerateArray());
         Assert.Equal("o1", item.GetProperty("id").GetString());
         Assert.Equal("orders", item.GetProperty("source").GetString());
         Assert.Equal(422, item.GetProperty("status").GetInt32());
@@ -167,7 +168,7 @@ public sealed class CliDlqTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Contains("Dry run: 1 of 1", run.Out, StringComparison.Ordinal);
-        Assert.Equal(2, await _harness.CountAsync(_harness.Queues.DeadLetter));
+        Assert.Equal(2, await _harness.DeadLetterCountAsync());
         Assert.Equal(0, await _harness.CountAsync(_harness.Queues.Deliveries));
     }
 
@@ -197,7 +198,7 @@ public sealed class CliDlqTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains("--all", run.Error, StringComparison.Ordinal);
-        Assert.Equal(1, await _harness.CountAsync(_harness.Queues.DeadLetter));
+        Assert.Equal(1, await _harness.DeadLetterCountAsync());
     }
 
     [Fact]
@@ -209,7 +210,7 @@ public sealed class CliDlqTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains("--yes", run.Error, StringComparison.Ordinal);
-        Assert.Equal(1, await _harness.CountAsync(_harness.Queues.DeadLetter));
+        Assert.Equal(1, await _harness.DeadLetterCountAsync());
     }
 
     [Fact]
@@ -324,6 +325,28 @@ public sealed class CliDlqTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Contains(run.Out.Split('\n'), line => line.Contains(id, StringComparison.Ordinal));
         Assert.DoesNotContain("\u001b[", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_PagesWithLimitAndContinue_AndSaysWhenMoreExist()
+    {
+        await _harness.DeliverOnceAsync("m1", "members");
+        await _harness.DeliverOnceAsync("o1", "orders");
+
+        var first = await Dlq("list", "--limit", "1", "--json");
+        using var firstJson = JsonDocument.Parse(first.Out);
+        var token = firstJson.RootElement.GetProperty("continuation").GetString()!;
+        var second = await Dlq("list", "--limit", "1", "--continue", token, "--json");
+        var text = await Dlq("list", "--limit", "1");
+        var foreign = await Dlq("list", "--continue", "bm90IG91cnM");
+
+        Assert.Equal(ExitCodes.Ok, first.ExitCode);
+        Assert.Equal("o1", firstJson.RootElement.GetProperty("items")[0].GetProperty("id").GetString());
+        using var secondJson = JsonDocument.Parse(second.Out);
+        Assert.Equal("m1", secondJson.RootElement.GetProperty("items")[0].GetProperty("id").GetString());
+        Assert.False(secondJson.RootElement.GetProperty("hasMore").GetBoolean());
+        Assert.Contains("More entries exist", text.Out, StringComparison.Ordinal);
+        Assert.NotEqual(ExitCodes.Ok, foreign.ExitCode);
     }
 
     private Task<CliRun> Dlq(params string[] args) => CliRun.InvokeAsync(["dlq", .. args, .. _harness.CliConnection]);

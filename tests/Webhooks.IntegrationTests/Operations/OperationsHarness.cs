@@ -111,7 +111,16 @@ public sealed class OperationsHarness : IAsyncDisposable
         ["Webhooks:Sources:orders:Target:Url"] = orders.Url.ToString(),
     };
 
-    public DeadLetterStore CreateStore(TimeProvider? time = null) => new(Queues, time ?? TimeProvider.System);
+    /// <summary>An indexed store over this harness's queues and index table, as the hosts and the CLI build it.</summary>
+    public DeadLetterStore CreateStore(TimeProvider? time = null, DeadLetterStoreOptions? options = null) =>
+        new(Queues, IndexTable, time ?? TimeProvider.System, options, Payloads);
+
+    /// <summary>The dead-letter index table of these queues.</summary>
+    public Azure.Data.Tables.TableClient IndexTable =>
+        _services.GetRequiredService<Azure.Data.Tables.TableServiceClient>().GetTableClient(DeadLetterStore.IndexTableName(Names.DeadLetter));
+
+    /// <summary>A store that scans the queues (no index): what older versions did.</summary>
+    public DeadLetterStore CreateQueueScanStore(TimeProvider? time = null) => new(Queues, time ?? TimeProvider.System);
 
     /// <summary>Queues a delivery as intake would and lets the real processor deliver it once; returns the envelope.</summary>
     public Task<DeliveryEnvelope> DeliverOnceAsync(string id, string source, string body = "{\"type\":\"member.created\",\"email\":\"a@example.com\"}") =>
@@ -164,6 +173,9 @@ public sealed class OperationsHarness : IAsyncDisposable
     /// <summary>What the Functions host does when it gives up on a message: copies it to the poison queue.</summary>
     public Task PoisonAsync(string text) =>
         Queues.DeliveriesPoison.SendMessageAsync(Encoding.UTF8.GetBytes(text), null, Timeout.InfiniteTimeSpan);
+
+    /// <summary>Dead-letter entries in the index (from its counters).</summary>
+    public async Task<int> DeadLetterCountAsync() => (await CreateStore().StatsAsync()).Total;
 
     public async Task<int> CountAsync(QueueClient queue) => ((await queue.PeekMessagesAsync(32)).Value).Length;
 

@@ -156,13 +156,6 @@ public sealed class StorageConnection
                 : throw new StorageSettingException($"The storage setting '{_settingName}__accountName' is not a valid storage account name (3-24 lowercase letters and digits).");
         }
 
-        // Deployments that name only the queue and blob endpoints: the pause table sits in the same account.
-        if (service == "table" && Value("queueServiceUri") is { } queueUri && Uri.TryCreate(queueUri, UriKind.Absolute, out var queue)
-            && queue.Scheme == Uri.UriSchemeHttps && queue.Host.Contains(".queue.", StringComparison.OrdinalIgnoreCase))
-        {
-            return new UriBuilder(queue) { Host = queue.Host.Replace(".queue.", ".table.", StringComparison.OrdinalIgnoreCase) }.Uri;
-        }
-
         throw new StorageSettingException(
             $"The storage setting '{_settingName}' has identity-based keys but no {service} endpoint: set {_settingName}__{key} or {_settingName}__accountName.");
     }

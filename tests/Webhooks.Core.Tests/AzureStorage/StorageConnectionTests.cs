@@ -66,17 +66,6 @@ public sealed class StorageConnectionTests
     }
 
     [Fact]
-    public void CreateTableServiceClient_OnlyQueueAndBlobEndpointsGiven_UsesTheSameAccountsTableEndpoint()
-    {
-        var connection = Resolve(Configuration(
-            ("AzureWebJobsStorage:queueServiceUri", "https://acct.queue.core.windows.net"),
-            ("AzureWebJobsStorage:blobServiceUri", "https://acct.blob.core.windows.net"),
-            ("AzureWebJobsStorage:credential", "managedidentity")));
-
-        Assert.Equal("https://acct.table.core.windows.net/", connection.CreateTableServiceClient(new Azure.Data.Tables.TableClientOptions()).Uri.AbsoluteUri);
-    }
-
-    [Fact]
     public void CreateTableServiceClient_TableEndpointGiven_IsUsedAsGiven()
     {
         var connection = Resolve(Configuration(

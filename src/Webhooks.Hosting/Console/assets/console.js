@@ -316,16 +316,17 @@
   }
 
   /**
-   * One page of dead letters. Today the API pages with skip/take over a scan; once it answers with a continuation
-   * token (the Table-storage index), the console follows that instead, unchanged.
+   * One page of dead letters, paged from the index by the API's continuation token (`continuation` in the answer,
+   * `continue` in the next request); `skip` stays for links made before the index.
    */
   async function fetchPage(filter, params) {
     const cursor = params.get('continue') ? { continue: params.get('continue') } : { skip: Number(params.get('skip')) || 0 };
     const query = { ...filter, take: PAGE_SIZE };
     if (cursor.continue) { query.continue = cursor.continue; query.limit = PAGE_SIZE; } else if (cursor.skip) query.skip = cursor.skip;
     const page = await api('GET', 'deadletters', { query });
-    const token = page.continuationToken || page.continue;
-    const next = token ? { continue: token } : (page.skip + page.items.length < page.total ? { skip: page.skip + page.items.length } : null);
+    const token = page.continuation || page.continuationToken;
+    const next = token && page.hasMore !== false ? { continue: token }
+      : (page.total !== undefined && page.total !== null && (page.skip || 0) + page.items.length < page.total ? { skip: (page.skip || 0) + page.items.length } : null);
     const previous = !cursor.continue && cursor.skip > 0 ? { skip: Math.max(0, cursor.skip - PAGE_SIZE) } : null;
     return { page, next, previous, first: cursor.continue ? {} : null };
   }
@@ -348,7 +349,9 @@
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', onclick: guard(() => bulkReplay(filter)) }, 'Replay all matching…'),
         h('button', { type: 'button', class: 'danger', onclick: guard(() => bulkPurge(filter)) }, 'Purge all matching…')),
-      table(page.total ? `Dead letters ${start}–${start + page.items.length - 1} of ${page.total}, newest first` : 'No dead letters match',
+      table(!page.items.length ? 'No dead letters match'
+        : (page.total ? `Dead letters ${start}–${start + page.items.length - 1} of ${page.total}, newest first`
+          : `Dead letters, newest first${page.hasMore ? ' (older ones on the next page)' : ''}`),
         ['Dead-lettered', 'Source', 'Reason', { title: 'Status', num: true }, 'Error code', { title: 'Downstream said', narrow: true }, { title: 'Attempts', num: true }],
         rows, 'Dead letters'),
       h('nav', { class: 'pager', 'aria-label': 'Pages' },
@@ -402,20 +405,31 @@
     const dry = await api('POST', 'deadletters/replay', { body: { ...selection(filter), dryRun: true } });
     if (!dry.matched) { say('Nothing matches: nothing to replay.'); return; }
     if (!await confirmAction('Replay dead letters', `${dry.matched} dead letter(s) ${describe(filter)} will be put back on the deliveries queue.`, `Replay ${dry.matched}`)) return;
-    const result = await api('POST', 'deadletters/replay', { body: selection(filter) });
+    // The API works at most 180 s per call and answers complete: false with a continuation: go on until done.
+    let replayed = 0, failed = 0, body = selection(filter), result;
+    do {
+      result = await api('POST', 'deadletters/replay', { body });
+      replayed += result.replayed; failed += result.failed;
+      body = { ...selection(filter), continue: result.continuation };
+    } while (result.complete === false && result.continuation);
     await route(); // refreshed before it is announced, so what follows the notice is the new page
-    say(`Replayed ${result.replayed} of ${result.matched}${result.failed ? `; ${result.failed} failed` : ''}.`);
+    say(`Replayed ${replayed} of ${dry.matched}${failed ? `; ${failed} failed` : ''}.`);
   }
 
   async function bulkPurge(filter) {
-    const count = await api('GET', 'deadletters', { query: { ...filter, take: 1 } });
-    if (!count.total) { say('Nothing matches: nothing to purge.'); return; }
-    if (!await confirmAction('Purge dead letters', `${count.total} dead letter(s) ${describe(filter)} will be deleted for good.`, `Purge ${count.total}`, true)) return;
+    // A replay dry run counts exactly what the same selection matches (a filtered page has no total).
+    const count = await api('POST', 'deadletters/replay', { body: { ...selection(filter), dryRun: true } });
+    if (!count.matched) { say('Nothing matches: nothing to purge.'); return; }
+    if (!await confirmAction('Purge dead letters', `${count.matched} dead letter(s) ${describe(filter)} will be deleted for good.`, `Purge ${count.matched}`, true)) return;
     // all=true: "everything matching these filters", as in a replay body (the API insists on it for acting on more than named ids).
-    const query = { ...filter, all: 'true', confirm: 'true' };
-    const result = await api('DELETE', 'deadletters', { query });
+    let deleted = 0, query = { ...filter, all: 'true', confirm: 'true' }, result;
+    do {
+      result = await api('DELETE', 'deadletters', { query });
+      deleted += result.deleted;
+      query = { ...filter, all: 'true', confirm: 'true', continue: result.continuation };
+    } while (result.complete === false && result.continuation);
     await route();
-    say(`Purged ${result.deleted} of ${result.matched}.`);
+    say(`Purged ${deleted} of ${count.matched}.`);
   }
 
   /** The confirmation step: a modal dialog (Escape or Cancel declines). */

@@ -1,7 +1,9 @@
 using System.Text;
-using System.Text.Json;
+using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
+using Webhooks.Configuration;
+using Webhooks.DeadLetters;
 using Webhooks.Envelopes;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
@@ -73,11 +75,16 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
 
         await Function(host).Run(Message(envelope), CancellationToken.None);
 
-        var dlq = await PeekAsync(_deliveries + "-dlq");
-        using var record = JsonDocument.Parse(Assert.Single(dlq));
-        Assert.Equal(DeadLetterReasons.TargetRejected, record.RootElement.GetProperty("reason").GetString());
-        Assert.Equal(422, record.RootElement.GetProperty("finalStatus").GetInt32());
-        Assert.Equal(envelope.Id, record.RootElement.GetProperty("envelope").GetProperty("id").GetString());
+        // Dead letters live in the index table (docs/operations.md); read them as the admin API and CLI do.
+        var store = DeadLetterStore.Create(
+            new QueueServiceClient(azurite.ConnectionString),
+            new TableServiceClient(azurite.ConnectionString),
+            new QueueNamesOptions { Deliveries = _deliveries, DeadLetter = _deliveries + "-dlq" });
+        var entry = await store.GetAsync(envelope.Id);
+        Assert.NotNull(entry);
+        Assert.Equal(DeadLetterReasons.TargetRejected, entry.Record.Reason);
+        Assert.Equal(422, entry.Record.FinalStatus);
+        Assert.Equal(envelope.Id, entry.Record.Envelope!.Id);
         Assert.Empty(await PeekAsync(_deliveries));
     }
 

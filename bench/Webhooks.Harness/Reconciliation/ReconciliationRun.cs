@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues.Models;
+using Azure.Storage.Queues;
+using Webhooks.AzureStorage;
+using Webhooks.Configuration;
+using Webhooks.DeadLetters;
 using Webhooks.Harness.Hosts;
 using Webhooks.Harness.Load;
 using Webhooks.Harness.Targets;
-using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
-using Webhooks.AzureStorage;
 using Webhooks.Testing.Azurite;
 
 namespace Webhooks.Harness.Reconciliation;
@@ -68,8 +71,7 @@ public static class ReconciliationRun
 
             await DrainAsync(azurite.CreateQueueServiceClient().GetQueueClient(options.DeliveriesQueue), target, options.DrainTimeout, Note, cancellationToken);
             var service = azurite.CreateQueueServiceClient();
-            var deadLetters = await ReadIdsAsync(service.GetQueueClient(options.DeadLetterQueue), isDeadLetter: true, cancellationToken);
-            var poisoned = await ReadIdsAsync(service.GetQueueClient(options.DeliveriesQueue + WebhookQueues.PoisonSuffix), isDeadLetter: false, cancellationToken);
+            var (deadLetters, poisoned) = await ReadDeadLettersAsync(service, new TableServiceClient(azurite.ConnectionString), options, cancellationToken);
             var remaining = ((await service.GetQueueClient(options.DeliveriesQueue).GetPropertiesAsync(cancellationToken)).Value).ApproximateMessagesCount;
             Note($"drained: {deadLetters.Count} dead letters, {poisoned.Count} poisoned, {remaining} still queued");
 
@@ -212,40 +214,28 @@ public static class ReconciliationRun
         note($"drain timed out after {timeout.TotalSeconds:F0} s");
     }
 
-    // Reads every message once (hidden for 10 minutes, so one pass sees each once); returns (delivery id, reason).
-    private static async Task<List<(string Id, string Reason)>> ReadIdsAsync(QueueClient queue, bool isDeadLetter, CancellationToken cancellationToken)
+    // Every dead letter as operators see it: the index, paged through by continuation (the host's poison messages are
+    // indexed on that read); returns (delivery id, reason) for dead letters and poisoned messages apart.
+    private static async Task<(List<(string Id, string Reason)> DeadLetters, List<(string Id, string Reason)> Poisoned)> ReadDeadLettersAsync(
+        QueueServiceClient queues, TableServiceClient tables, ReconciliationOptions options, CancellationToken cancellationToken)
     {
-        var found = new List<(string, string)>();
-        try
+        var store = DeadLetterStore.Create(queues, tables, new QueueNamesOptions { Deliveries = options.DeliveriesQueue, DeadLetter = options.DeadLetterQueue });
+        var deadLetters = new List<(string, string)>();
+        var poisoned = new List<(string, string)>();
+        string? continuation = null;
+        do
         {
-            while (true)
+            var page = await store.PageAsync(null, 500, continuation, cancellationToken);
+            foreach (var item in page.Items)
             {
-                var messages = (await queue.ReceiveMessagesAsync(StorageNames.MaxMessagesPerCall, TimeSpan.FromMinutes(10), cancellationToken)).Value;
-                if (messages.Length == 0)
-                {
-                    return found;
-                }
-
-                foreach (var message in messages)
-                {
-                    using var document = JsonDocument.Parse(message.Body.ToMemory());
-                    var root = document.RootElement;
-                    if (isDeadLetter)
-                    {
-                        var id = root.TryGetProperty("envelope", out var envelope) && envelope.ValueKind == JsonValueKind.Object ? envelope.GetProperty("id").GetString() : null;
-                        found.Add((id ?? "(no envelope)", root.GetProperty("reason").GetString() ?? "(none)"));
-                    }
-                    else
-                    {
-                        found.Add((root.GetProperty("id").GetString() ?? "(no id)", "poisoned"));
-                    }
-                }
+                (item.Poisoned ? poisoned : deadLetters).Add((item.Id, item.Poisoned ? "poisoned" : item.Reason));
             }
+
+            continuation = page.HasMore ? page.Continuation : null;
         }
-        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
-        {
-            return found;
-        }
+        while (continuation is not null);
+
+        return (deadLetters, poisoned);
     }
 
     /// <summary>The running host, replaced when it is killed and restarted.</summary>

@@ -233,7 +233,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = await Json(response);
         Assert.Contains("Unknown parameter 'sorce'", problem.RootElement.GetProperty("errors").GetProperty("sorce")[0].GetString(), StringComparison.Ordinal);
-        Assert.Equal(2, await _harness.CountAsync(_harness.Queues.DeadLetter));
+        Assert.Equal(2, await _harness.DeadLetterCountAsync());
     }
 
     [Theory]
@@ -250,7 +250,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = await Json(response);
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("all", out _));
-        Assert.Equal(1, await _harness.CountAsync(_harness.Queues.DeadLetter));
+        Assert.Equal(1, await _harness.DeadLetterCountAsync());
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var response = await Send(HttpMethod.Delete, "deadletters?confirm=true&all=true");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(0, await _harness.CountAsync(_harness.Queues.DeadLetter));
+        Assert.Equal(0, await _harness.DeadLetterCountAsync());
     }
 
     [Theory]
@@ -280,7 +280,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = await Json(response);
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), problem.RootElement.ToString());
-        Assert.Equal(1, await _harness.CountAsync(_harness.Queues.DeadLetter));
+        Assert.Equal(1, await _harness.DeadLetterCountAsync());
     }
 
     [Theory]

@@ -28,7 +28,9 @@ public sealed class StripeVerifier : ISignatureVerifier
 
         var value = header.AsSpan();
 
-        // First pass: the timestamp (it may come after the signatures) and whether any v1 entry exists at all.
+        // First pass: the timestamp (it may come after the signatures) and whether any well-formed v1 entry exists, so a
+        // large body with no usable signature is refused before it streams (no MAC is planned for it).
+        Span<byte> candidate = stackalloc byte[MacComputation.MacSize];
         ReadOnlySpan<char> timestamp = default;
         var hasTimestamp = false;
         var hasV1 = false;
@@ -40,7 +42,7 @@ public sealed class StripeVerifier : ISignatureVerifier
                 timestamp = item;
                 hasTimestamp = true;
             }
-            else if (key.SequenceEqual("v1"))
+            else if (key.SequenceEqual("v1") && MacText.TryDecodeHex(item, candidate))
             {
                 hasV1 = true;
             }
@@ -49,7 +51,7 @@ public sealed class StripeVerifier : ISignatureVerifier
         if (!hasTimestamp || !hasV1 || !UnixTimestamp.TryParse(timestamp, out var seconds))
         {
             return VerificationResult.Unauthorized(
-                ErrorCodes.InvalidSignature, $"The {SignatureHeader} header needs a 't=' Unix timestamp and at least one 'v1=' signature.");
+                ErrorCodes.InvalidSignature, $"The {SignatureHeader} header needs a 't=' Unix timestamp and at least one well-formed 'v1=' signature (64 hex digits).");
         }
 
         var tolerance = UnixTimestamp.ToleranceOf(context.Source);
@@ -63,7 +65,6 @@ public sealed class StripeVerifier : ISignatureVerifier
         var expected = context.ComputeMacs(context.Source.Secrets, MacComputation.Utf8Key, $"{timestamp}.");
 
         // Second pass: any v1 entry that matches under any secret.
-        Span<byte> candidate = stackalloc byte[MacComputation.MacSize];
         foreach (var range in value.Split(','))
         {
             var key = SplitPair(value[range], out var item);

@@ -147,4 +147,26 @@ public class StripeVerifierTests
 
     private static VerificationResult VerifyVector(string header, DateTimeOffset? now = null) =>
         Verify(Scheme, Source(Scheme, VectorSecret), [Header("Stripe-Signature", header)], Utf8(VectorBody), now ?? VectorTime);
+
+    [Theory]
+    [InlineData("v1=zz")]
+    [InlineData("v1=")]
+    [InlineData("v0=6e9cacdbdae9b5b4e5bc158ef10146ccd5ce3618eb606cc09bbc37235d154bae")]
+    public void Verify_NoWellFormedV1_IsRefusedFromTheHeadersAlone_BeforeAnyBodyMacIsPlanned(string signatures)
+    {
+        using var macs = new StreamedBodyMacs();
+        var now = DateTimeOffset.FromUnixTimeSeconds(VectorTimestamp);
+        var context = new VerificationContext(
+            "shop",
+            Source(Scheme, VectorSecret),
+            new Webhooks.Intake.DictionaryRequestHeaders([Header("Stripe-Signature", $"t={VectorTimestamp},{signatures}")]),
+            ReadOnlyMemory<byte>.Empty,
+            now,
+            new Dictionary<string, SourceOptions>()) { Macs = macs };
+
+        var result = new StripeVerifier().Verify(context);
+
+        AssertUnauthorized(result, ErrorCodes.InvalidSignature);
+        Assert.False(macs.Requested);
+    }
 }

@@ -1,3 +1,5 @@
+using Webhooks.Intake.Streaming;
+
 namespace Webhooks.Hosting;
 
 /// <summary>
@@ -6,37 +8,10 @@ namespace Webhooks.Hosting;
 /// cancelled through <c>RequestAborted</c> instead leaves Kestrel's body reader "in progress", and its automatic
 /// draining then logs an error ("Reading is already in progress") for what is only the sender's reset.
 /// </summary>
-internal sealed class RequestBodyStream(Stream body) : Stream
+internal sealed class RequestBodyStream(Stream body) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         body.ReadAsync(buffer, CancellationToken.None);
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        body.ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count) => body.Read(buffer, offset, count);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -125,22 +125,8 @@ internal sealed class LargeBodySlot(LargeBodyGate gate, TimeProvider time) : IDi
 internal sealed class LargeBodyTakenOverException() : Exception("A faster large delivery took over this body's slot.");
 
 /// <summary>The rest of a large body, counted for its slot and stopped between reads once the slot is taken over.</summary>
-internal sealed class SlotMeteredStream(Stream body, LargeBodySlot slot) : Stream
+internal sealed class SlotMeteredStream(Stream body, LargeBodySlot slot) : Streaming.ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // Only ever between reads, so no read is left pending on the server.
@@ -154,18 +140,5 @@ internal sealed class SlotMeteredStream(Stream body, LargeBodySlot slot) : Strea
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Large bodies are read asynchronously.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

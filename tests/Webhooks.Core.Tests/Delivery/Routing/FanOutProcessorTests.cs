@@ -369,6 +369,41 @@ public sealed class FanOutProcessorTests : IDisposable
         payloads.Verify(p => p.UploadAsync("stripe", "evt_23", It.IsAny<ReadOnlyMemory<byte>>(), "application/json", It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    [Fact]
+    public async Task Spans_SayWhereADeliveryWent_FanOutCountThenEachDestination()
+    {
+        var spans = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == WebhooksTelemetry.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if ((string?)activity.GetTagItem(WebhooksTelemetry.Tags.DeliveryId) == "evt_span")
+                {
+                    lock (spans)
+                    {
+                        spans.Add(activity);
+                    }
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        _options.Sources["stripe"].Destinations["crm"].Filter["type"] = "customer.*";
+        _deliveries.Add(Json(Envelope("evt_span", """{"type":"invoice.paid"}""")));
+
+        await ProcessNextAsync();
+        await ProcessNextAsync();
+        await ProcessNextAsync();
+
+        Assert.Equal(3, spans.Count);
+        Assert.Equal((DeliveryAttemptOutcomes.FannedOut, 2), ((string?)spans[0].GetTagItem(WebhooksTelemetry.Tags.Outcome), (int?)spans[0].GetTagItem(WebhooksTelemetry.Tags.FanOut)));
+        Assert.Null(spans[0].GetTagItem(WebhooksTelemetry.Tags.Destination));
+        Assert.Equal(
+            [("billing", DeliveryAttemptOutcomes.Done), ("audit", DeliveryAttemptOutcomes.Done)],
+            spans.Skip(1).Select(a => ((string)a.GetTagItem(WebhooksTelemetry.Tags.Destination)!, (string)a.GetTagItem(WebhooksTelemetry.Tags.Outcome)!)));
+    }
+
     private DeliveryProcessor ProcessorWith(Webhooks.Payloads.PayloadStore payloads)
     {
         var monitor = new TestOptionsMonitor<WebhooksOptions>(_options);

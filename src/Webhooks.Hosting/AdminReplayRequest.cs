@@ -7,7 +7,7 @@ namespace Webhooks.Hosting;
 
 /// <summary>
 /// The body of <c>POST /api/admin/deadletters/replay</c>: <c>{"ids":[…]}</c> or <c>{"all":true, "source":…,
-/// "reason":…, "status":…, "errorCode":…, "from":…, "to":…, "poisoned":…}</c>, plus optional <c>"dryRun"</c>,
+/// "destination":…, "reason":…, "status":…, "errorCode":…, "from":…, "to":…, "poisoned":…}</c>, plus optional <c>"dryRun"</c>,
 /// <c>"rate"</c> (messages per second), <c>"maxItems"</c> and <c>"continue"</c> (a previous answer's continuation).
 /// </summary>
 internal sealed class AdminReplayRequest
@@ -117,6 +117,7 @@ internal sealed class AdminReplayRequest
             var filter = new DeadLetterFilter
             {
                 Source = Text("source"),
+                Destination = Text("destination"),
                 Reason = Text("reason"),
                 Status = status,
                 ErrorCode = Text("errorCode"),

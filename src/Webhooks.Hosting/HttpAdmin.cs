@@ -21,7 +21,7 @@ namespace Webhooks.Hosting;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item><c>GET deadletters</c> — filters <c>source, reason, status, errorCode, from, to, poisoned</c>; paging <c>limit</c> (or <c>take</c>)
+/// <item><c>GET deadletters</c> — filters <c>source, destination, reason, status, errorCode, from, to, poisoned</c>; paging <c>limit</c> (or <c>take</c>)
 /// and <c>continue</c> (the previous page's <c>continuation</c>; <c>hasMore</c> says whether one exists); <c>skip</c> still works, walking pages.</item>
 /// <item><c>GET deadletters/{id}</c> — one entry by delivery id or message id, full record.</item>
 /// <item><c>GET deadletters/{id}/body</c> — its delivery body as a download (inline or claim check); <c>Range: bytes=0-N</c> for a preview.</item>

@@ -164,6 +164,7 @@ public sealed partial class DeadLetterStore
             Total = entries.Count,
             Poisoned = entries.Count(e => e.Poisoned),
             BySource = CountBy(entries, e => e.Source ?? "(unknown)"),
+            ByDestination = CountBy(entries, e => e.Destination ?? "none"),
             ByReason = CountBy(entries, e => e.Reason),
             ByStatus = CountBy(entries, e => e.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"),
             ByErrorCode = CountBy(entries, e => e.ErrorCode ?? "none"),

@@ -40,6 +40,12 @@ public sealed class DeliveryEnvelope
     /// </summary>
     public string? PartitionKey { get; set; }
 
+    /// <summary>
+    /// The destination this message is for (see <c>SourceOptions.Destinations</c>); null until the delivery is fanned
+    /// out (what intake writes). A message with a destination goes to that one only and is never fanned out again.
+    /// </summary>
+    public string? Destination { get; set; }
+
     /// <summary>Delivery attempts made so far. Kept here, not only in the queue's dequeue count, so requeues and replays can reset or carry it.</summary>
     public int Attempt { get; set; }
 

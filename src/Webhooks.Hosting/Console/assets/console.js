@@ -8,7 +8,7 @@
   const PAGE_SIZE = 25;
   const BODY_PREVIEW_CHARS = 64 * 1024;
   const REASONS = ['targetRejected', 'retriesExhausted', 'malformedMessage', 'targetNotConfigured', 'hostPoisoned', 'payloadMissing'];
-  const FILTER_KEYS = ['source', 'reason', 'status', 'errorCode', 'from', 'to'];
+  const FILTER_KEYS = ['source', 'destination', 'reason', 'status', 'errorCode', 'from', 'to'];
 
   // The page lives at <root>/api/console/ on both hosts; the admin API at <root>/api/manage/.
   const apiBase = new URL('../manage/', location.href);
@@ -334,11 +334,12 @@
   async function deadLetters(params) {
     const filter = filterFrom(params);
     const [{ page, next, previous, first }, sourceList] = await Promise.all([fetchPage(filter, params), api('GET', 'sources')]);
-    const form = filterForm(filter, sourceList.sources.map((s) => s.name));
+    const form = filterForm(filter, sourceList.sources.map((s) => s.name), destinationNames(sourceList.sources));
     const start = (page.skip || 0) + 1;
     const rows = page.items.map((e) => h('tr', null,
       h('td', null, h('a', { href: `#/deadletters/${encodeURIComponent(e.id)}` }, time(e.deadLetteredAt))),
       h('td', null, e.source || '—'),
+      h('td', null, e.destination || '—'),
       h('td', null, e.reason),
       h('td', { class: 'num' }, e.status ?? '—'),
       h('td', null, e.errorCode ? h('code', null, e.errorCode) : '—'),
@@ -352,7 +353,7 @@
       table(!page.items.length ? 'No dead letters match'
         : (page.total ? `Dead letters ${start}–${start + page.items.length - 1} of ${page.total}, newest first`
           : `Dead letters, newest first${page.hasMore ? ' (older ones on the next page)' : ''}`),
-        ['Dead-lettered', 'Source', 'Reason', { title: 'Status', num: true }, 'Error code', { title: 'Downstream said', narrow: true }, { title: 'Attempts', num: true }],
+        ['Dead-lettered', 'Source', 'Destination', 'Reason', { title: 'Status', num: true }, 'Error code', { title: 'Downstream said', narrow: true }, { title: 'Attempts', num: true }],
         rows, 'Dead letters'),
       h('nav', { class: 'pager', 'aria-label': 'Pages' },
         previous ? h('a', { href: hashFor(filter, previous), rel: 'prev' }, '← Newer') : null,
@@ -360,7 +361,14 @@
         next ? h('a', { href: hashFor(filter, next), rel: 'next' }, 'Older →') : null));
   }
 
-  function filterForm(filter, sourceNames) {
+  /** Every destination name configured on any source (a source without destinations has `default`), sorted. */
+  function destinationNames(list) {
+    const names = new Set();
+    for (const s of list) for (const d of (s.destinations || [])) names.add(d.name);
+    return [...names].sort();
+  }
+
+  function filterForm(filter, sourceNames, destinationNameList) {
     const select = (id, label, options, value) => h('div', null,
       h('label', { for: id }, label),
       h('select', { id, name: id }, h('option', { value: '' }, 'Any'), options.map((o) => h('option', { value: o, selected: o === value }, o))));
@@ -379,6 +387,8 @@
       location.hash = hashFor(next, null);
     } },
       select('f-source', 'Source', sourceNames, filter.source),
+      select('f-destination', 'Destination', filter.destination && !destinationNameList.includes(filter.destination)
+        ? [...destinationNameList, filter.destination] : destinationNameList, filter.destination),
       select('f-reason', 'Reason', REASONS, filter.reason),
       input('f-status', 'Last status', 'number', filter.status, { min: 100, max: 599, inputmode: 'numeric' }),
       input('f-errorCode', 'Error code', 'text', filter.errorCode, { spellcheck: 'false' }),
@@ -464,6 +474,7 @@
         h('button', { type: 'button', class: 'danger', onclick: guard(() => purgeOne(entry)) }, 'Purge…')),
       facts([
         ['Source', entry.source || '—'],
+        ['Destination', entry.destination || '—'],
         ['Reason', entry.reason],
         ['Why', record.detail],
         ['Last status', entry.status ?? '—'],

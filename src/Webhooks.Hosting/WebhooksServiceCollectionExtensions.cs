@@ -24,6 +24,7 @@ public static class WebhooksServiceCollectionExtensions
     {
         services.AddOptions<WebhooksOptions>()
             .Bind(configuration.GetSection(WebhooksOptions.SectionName))
+            .Configure(options => HeaderFilterBinding.Bind(configuration.GetSection(WebhooksOptions.SectionName), options))
             .ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<WebhooksOptions>, UnresolvedSecretFilter>();
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();

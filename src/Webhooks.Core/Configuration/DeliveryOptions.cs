@@ -59,4 +59,21 @@ public sealed class DeliveryOptions
 
     /// <summary>How much of a target's error body is kept in the dead-letter record. Default 8 KiB.</summary>
     public int MaxResponseBodyBytes { get; set; } = 8 * 1024;
+
+    /// <summary>A copy with a destination's retry overrides applied; this instance itself when there are none.</summary>
+    public DeliveryOptions WithRetry(DestinationRetryOptions? retry)
+    {
+        if (retry is null || (retry.MaxAttempts is null && retry.MaxAge is null && retry.BaseDelay is null && retry.MaxDelay is null && retry.BackoffFactor is null))
+        {
+            return this;
+        }
+
+        var copy = (DeliveryOptions)MemberwiseClone();
+        copy.MaxAttempts = retry.MaxAttempts ?? MaxAttempts;
+        copy.MaxAge = retry.MaxAge ?? MaxAge;
+        copy.BaseDelay = retry.BaseDelay ?? BaseDelay;
+        copy.MaxDelay = retry.MaxDelay ?? MaxDelay;
+        copy.BackoffFactor = retry.BackoffFactor ?? BackoffFactor;
+        return copy;
+    }
 }

@@ -48,8 +48,65 @@ public sealed class SourceOptions
     /// </summary>
     public string? PartitionKey { get; set; }
 
-    /// <summary>Where the delivery worker forwards deliveries.</summary>
+    /// <summary>
+    /// Where the delivery worker forwards deliveries when the source has no <see cref="Destinations"/>; with
+    /// destinations it only supplies their defaults (Timeout, Auth, RetryableStatuses) and its Url must be unset.
+    /// </summary>
     public TargetOptions Target { get; set; } = new();
+
+    /// <summary>
+    /// Named destinations (<c>Destinations:&lt;dest&gt;:Url</c>, …), each taking the deliveries its filter selects.
+    /// Empty: the source has one destination, <see cref="DestinationNames.Default"/>, made of <see cref="Target"/>.
+    /// </summary>
+    public Dictionary<string, DestinationOptions> Destinations
+    {
+        get;
+        set => field = value.Comparer == StringComparer.OrdinalIgnoreCase ? value : new(value, StringComparer.OrdinalIgnoreCase);
+    } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The effective destinations by name (case-insensitive), every setting merged: the destination's own, then
+    /// <see cref="Target"/>'s, then <paramref name="delivery"/>'s (the global <c>Webhooks:Delivery</c>; default
+    /// settings when null). A source without <see cref="Destinations"/> yields just <see cref="DestinationNames.Default"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, ResolvedDestination> ResolveDestinations(DeliveryOptions? delivery = null)
+    {
+        delivery ??= new DeliveryOptions();
+        var resolved = new Dictionary<string, ResolvedDestination>(StringComparer.OrdinalIgnoreCase);
+        if (Destinations.Count == 0)
+        {
+            resolved[DestinationNames.Default] = new ResolvedDestination
+            {
+                Name = DestinationNames.Default,
+                Url = Target.Url,
+                Timeout = Positive(Target.Timeout) ?? delivery.Timeout,
+                RetryableStatuses = Target.RetryableStatuses,
+                Auth = Target.Auth,
+                Delivery = delivery,
+            };
+            return resolved;
+        }
+
+        foreach (var (name, destination) in Destinations)
+        {
+            resolved[name] = new ResolvedDestination
+            {
+                Name = name,
+                Url = destination.Url,
+                Timeout = Positive(destination.Timeout) ?? Positive(Target.Timeout) ?? delivery.Timeout,
+                RetryableStatuses = destination.RetryableStatuses ?? Target.RetryableStatuses,
+                Auth = destination.Auth ?? Target.Auth,
+                Headers = destination.Headers,
+                RateLimit = destination.RateLimit,
+                Delivery = delivery.WithRetry(destination.Retry),
+                Filter = Delivery.Routing.DestinationFilter.Compile(destination.Filter),
+            };
+        }
+
+        return resolved;
+    }
+
+    private static TimeSpan? Positive(TimeSpan? value) => value is { } v && v > TimeSpan.Zero ? v : null;
 }
 
 /// <summary>Token-bucket rate limit for one source.</summary>

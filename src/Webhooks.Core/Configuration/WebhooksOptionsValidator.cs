@@ -66,6 +66,8 @@ public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = nul
             {
                 failures.Add($"{at}:Target:Url must be an absolute http or https URL.");
             }
+
+            failures.AddRange(ValidateDestinations(at, source, options.Delivery));
         }
 
         failures.AddRange(ValidateStorage(options));
@@ -147,6 +149,61 @@ public sealed class WebhooksOptionsValidator(IHostEnvironment? environment = nul
             yield return $"Webhooks:Intake:PayloadBlockBytes must be between 65536 and {AzureStorage.StorageNames.MaxBlockBytes}.";
         }
     }
+
+    private static IEnumerable<string> ValidateDestinations(string at, SourceOptions source, DeliveryOptions delivery)
+    {
+        if (source.Destinations.Count > 0 && !string.IsNullOrEmpty(source.Target.Url))
+        {
+            yield return $"{at}:Target:Url and {at}:Destinations are both set; give each destination its own Url (Target then only supplies defaults).";
+        }
+
+        foreach (var (name, destination) in source.Destinations)
+        {
+            var here = $"{at}:Destinations:{name}";
+            if (!DestinationNames.IsValid(name))
+            {
+                yield return $"{here}: destination names may use only letters, digits, '-' and '_' (1-{DestinationNames.MaxLength} characters).";
+            }
+
+            if (destination is null)
+            {
+                continue;
+            }
+
+            if (!IsHttpUrl(destination.Url))
+            {
+                yield return $"{here}:Url must be an absolute http or https URL.";
+            }
+
+            foreach (var problem in Delivery.Routing.DestinationFilter.Validate(destination.Filter))
+            {
+                yield return $"{here}:Filter:{problem}.";
+            }
+
+            foreach (var header in destination.Headers.Keys.Where(h => !Delivery.TargetClient.IsSettableHeader(h)))
+            {
+                yield return $"{here}:Headers:{header} is not a header we may set (a valid name, not one of ours such as Idempotency-Key, Content-Type or Authorization).";
+            }
+
+            if (destination.RateLimit is { } rate && !(rate > 0))
+            {
+                yield return $"{here}:RateLimit must be a positive number of calls per second.";
+            }
+
+            if (destination.Retry is { } retry)
+            {
+                var merged = delivery.WithRetry(retry);
+                if (merged.MaxAttempts < 1 || merged.BackoffFactor < 1 || merged.MaxAge <= TimeSpan.Zero
+                    || merged.BaseDelay <= TimeSpan.Zero || merged.BaseDelay > merged.MaxDelay || merged.MaxDelay > TimeSpan.FromDays(7))
+                {
+                    yield return $"{here}:Retry: need MaxAttempts >= 1, BackoffFactor >= 1, MaxAge > 0 and 0 < BaseDelay <= MaxDelay <= 7 days (with Webhooks:Delivery's for the unset ones).";
+                }
+            }
+        }
+    }
+
+    private static bool IsHttpUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static bool IsRouteSafe(string name) =>
         name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');

@@ -14,7 +14,7 @@ namespace Webhooks.Delivery;
 
 /// <summary>
 /// Makes the outbound call for one delivery: POST of the original body byte-for-byte with its Content-Type, an
-/// <c>Idempotency-Key</c> (the delivery id), the provider's identifying headers, <c>User-Agent: Webhooks/1.0</c> and
+/// <c>Idempotency-Key</c> (the delivery id, plus <c>:&lt;destination&gt;</c> for a named destination), the provider's identifying headers, <c>User-Agent: Webhooks/1.0</c> and
 /// the target's authentication; per-target timeout. Never throws for anything the target or the network does —
 /// only when <paramref name="cancellationToken"/> of <see cref="SendAsync"/> is cancelled.
 /// </summary>
@@ -103,14 +103,26 @@ public sealed class TargetClient
         return $"target auth type '{type}' is not one of none, header, bearer, standard-webhooks";
     }
 
-    /// <summary>True when a provider header named <paramref name="name"/> is copied to the target.</summary>
-    public static bool IsForwarded(string name, SourceOptions source)
+    /// <summary>True when a provider header named <paramref name="name"/> is copied to the source's <c>Target</c>.</summary>
+    public static bool IsForwarded(string name, SourceOptions source) => IsForwarded(name, source, source.Target.Auth);
+
+    /// <summary>
+    /// True when <paramref name="name"/> may be set from a destination's static <c>Headers</c>: a valid name that is
+    /// not one we set ourselves or that the transport owns (Idempotency-Key, Content-Type, Authorization, Host, …).
+    /// </summary>
+    public static bool IsSettableHeader(string name) =>
+        IsHeaderName(name) && !NeverForwarded.Contains(name) && !name.StartsWith("content-", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True when a provider header named <paramref name="name"/> is copied to a target authenticated with <paramref name="auth"/>.</summary>
+    public static bool IsForwarded(string name, SourceOptions source, TargetAuthOptions auth)
     {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(auth);
         if (NeverForwarded.Contains(name)
             || name.StartsWith("content-", StringComparison.OrdinalIgnoreCase)
             || name.Equals(source.ApiKeyHeader, StringComparison.OrdinalIgnoreCase)
             || name.Equals(source.SignatureHeader, StringComparison.OrdinalIgnoreCase)
-            || name.Equals(source.Target.Auth.Header, StringComparison.OrdinalIgnoreCase))
+            || name.Equals(auth.Header, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
@@ -124,22 +136,37 @@ public sealed class TargetClient
         }
 
         // With our own Standard Webhooks signature the webhook-* trio (and Svix's svix-* names for it) is ours to set.
-        var signsItself = TargetAuthTypes.StandardWebhooks.Equals(source.Target.Auth.Type, StringComparison.OrdinalIgnoreCase);
+        var signsItself = TargetAuthTypes.StandardWebhooks.Equals(auth.Type, StringComparison.OrdinalIgnoreCase);
         return !(signsItself && (name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("svix-", StringComparison.OrdinalIgnoreCase)));
     }
 
-    /// <summary>Posts <paramref name="envelope"/>'s body to <paramref name="source"/>'s target.</summary>
+    /// <summary>
+    /// Posts <paramref name="envelope"/>'s body to its destination of <paramref name="source"/> (the envelope's
+    /// <see cref="DeliveryEnvelope.Destination"/>, else the first: <see cref="DestinationNames.Default"/> for a single-target source).
+    /// </summary>
+    public Task<TargetCallResult> SendAsync(DeliveryEnvelope envelope, SourceOptions source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var delivery = _options.CurrentValue.Delivery;
+        var destinations = source.ResolveDestinations(delivery);
+        var destination = envelope.Destination is { } name && destinations.TryGetValue(name, out var named) ? named : destinations.Values.First();
+        return SendAsync(envelope, source, destination, cancellationToken);
+    }
+
+    /// <summary>Posts <paramref name="envelope"/>'s body to <paramref name="destination"/> of <paramref name="source"/>.</summary>
     /// <param name="envelope">The delivery; its body inline, or a claim-check reference streamed from blob storage.</param>
-    /// <param name="source">The source, whose <see cref="SourceOptions.Target"/> is already checked.</param>
-    /// <param name="cancellationToken">Shutdown; the per-target timeout is applied on top.</param>
+    /// <param name="source">The source (which provider headers are credentials).</param>
+    /// <param name="destination">The destination, already checked: URL, auth, headers, timeout.</param>
+    /// <param name="cancellationToken">Shutdown; the destination's timeout is applied on top.</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="PayloadNotFoundException">The claim-check body no longer exists; the target was not called.</exception>
     /// <exception cref="Azure.RequestFailedException">The claim-check body could not be opened (storage unavailable); the target was not called.</exception>
-    public async Task<TargetCallResult> SendAsync(DeliveryEnvelope envelope, SourceOptions source, CancellationToken cancellationToken = default)
+    public async Task<TargetCallResult> SendAsync(DeliveryEnvelope envelope, SourceOptions source, ResolvedDestination destination, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(destination);
         var delivery = _options.CurrentValue.Delivery;
-        var target = source.Target;
-        var timeout = target.Timeout is { } own && own > TimeSpan.Zero ? own : delivery.Timeout;
+        var timeout = destination.Timeout > TimeSpan.Zero ? destination.Timeout : delivery.Timeout;
         var startedAt = _timeProvider.GetUtcNow();
         var started = _timeProvider.GetTimestamp();
 
@@ -150,7 +177,7 @@ public sealed class TargetClient
 
         try
         {
-            using var request = await BuildRequestAsync(envelope, source, linked.Token).ConfigureAwait(false);
+            using var request = await BuildRequestAsync(envelope, source, destination, linked.Token).ConfigureAwait(false);
             var client = _httpClientFactory.CreateClient(HttpClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
 
@@ -201,12 +228,12 @@ public sealed class TargetClient
         }
     }
 
-    private async Task<HttpRequestMessage> BuildRequestAsync(DeliveryEnvelope envelope, SourceOptions source, CancellationToken cancellationToken)
+    private async Task<HttpRequestMessage> BuildRequestAsync(DeliveryEnvelope envelope, SourceOptions source, ResolvedDestination destination, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, source.Target.Url);
+        var request = new HttpRequestMessage(HttpMethod.Post, destination.Url);
         try
         {
-            var auth = source.Target.Auth;
+            var auth = destination.Auth;
             var signingSecret = TargetAuthTypes.StandardWebhooks.Equals(auth.Type, StringComparison.OrdinalIgnoreCase) ? auth.Secret : null;
             (request.Content, var signature) = await CreateContentAsync(envelope, signingSecret, cancellationToken).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(envelope.ContentType))
@@ -216,15 +243,26 @@ public sealed class TargetClient
 
             foreach (var (name, value) in envelope.Headers)
             {
-                if (IsForwarded(name, source) && IsHeaderName(name) && IsSafeValue(value))
+                if (IsForwarded(name, source, auth) && IsHeaderName(name) && IsSafeValue(value))
                 {
                     request.Headers.TryAddWithoutValidation(name, value);
                 }
             }
 
-            if (IsSafeValue(envelope.Id))
+            // The destination's own headers win over a provider header of the same name.
+            foreach (var (name, value) in destination.Headers)
             {
-                request.Headers.TryAddWithoutValidation("Idempotency-Key", envelope.Id);
+                if (IsSettableHeader(name) && IsSafeValue(value))
+                {
+                    request.Headers.Remove(name);
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            var idempotencyKey = destination.IdempotencyKey(envelope.Id);
+            if (IsSafeValue(idempotencyKey))
+            {
+                request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
             }
 
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);

@@ -26,7 +26,8 @@ namespace Webhooks.Hosting;
 /// <item><c>GET deadletters/{id}</c> — one entry by delivery id or message id, full record.</item>
 /// <item><c>GET deadletters/{id}/body</c> — its delivery body as a download (inline or claim check); <c>Range: bytes=0-N</c> for a preview.</item>
 /// <item><c>POST deadletters/replay</c> — body <c>{"ids":[…]}</c> or <c>{"all":true, filters…}</c>, <c>dryRun</c>, <c>rate</c>,
-/// <c>maxItems</c>, <c>continue</c>. Runs at most 180 s per request; an unfinished one answers <c>complete: false</c> with a <c>continuation</c>.</item>
+/// <c>maxItems</c>, <c>continue</c>, <c>toDestination</c> (body or query: another destination of the same source; unknown → 400
+/// <c>unknownDestination</c> before anything moves). Runs at most 180 s per request; an unfinished one answers <c>complete: false</c> with a <c>continuation</c>.</item>
 /// <item><c>DELETE deadletters?confirm=true</c> — purge <c>id=</c> values, or <c>all=true</c> with filters; <c>maxItems</c>, <c>continue</c> as for replay.</item>
 /// <item><c>GET queues</c> — depth and oldest age of every queue.</item>
 /// <item><c>GET targets</c>, <c>POST targets/{source}/resume</c> — paused targets of this instance.</item>
@@ -163,8 +164,14 @@ public static class HttpAdmin
         }
 
         var request = AdminReplayRequest.TryParse(body, out var errors);
-        var query = new AdminQuery(httpContext.Request.Query, "dryRun");
+        var query = new AdminQuery(httpContext.Request.Query, "dryRun", "toDestination");
         var queryDryRun = query.Bool("dryRun");
+        var queryDestination = query.Text("toDestination");
+        if (request?.ToDestination is { } bodyDestination && queryDestination is not null && !string.Equals(bodyDestination, queryDestination, StringComparison.OrdinalIgnoreCase))
+        {
+            query.Errors["toDestination"] = ["The body and the query name different destinations; give one."];
+        }
+
         if (request is null || query.Errors.Count > 0)
         {
             foreach (var (field, messages) in query.Errors)
@@ -175,6 +182,19 @@ public static class HttpAdmin
             return Invalid(httpContext, errors, traceId);
         }
 
+        string? toDestination = null;
+        if ((request.ToDestination ?? queryDestination) is { } asked)
+        {
+            var options = httpContext.RequestServices.GetRequiredService<IOptionsMonitor<WebhooksOptions>>().CurrentValue;
+            var check = await ReplayDestinationCheck.CheckAsync(asked, request.Selection, options.Sources, Store(httpContext), "toDestination", httpContext.RequestAborted);
+            if (check.Problem is { } refused)
+            {
+                return Problem(httpContext, refused, traceId);
+            }
+
+            toDestination = check.Destination;
+        }
+
         // Bounded to what fits one request (the Functions front end cuts requests at 230 s): an unfinished replay
         // answers with a continuation that the next call passes back.
         var budget = new DeadLetterBudget { MaxDuration = ReplayBudget, MaxItems = request.MaxItems, Continuation = request.Continuation };
@@ -183,7 +203,7 @@ public static class HttpAdmin
         {
             result = await Store(httpContext).ReplayAsync(
                 request.Selection,
-                new ReplayOptions { DryRun = request.DryRun || queryDryRun == true, RatePerSecond = request.Rate, Budget = budget },
+                new ReplayOptions { DryRun = request.DryRun || queryDryRun == true, RatePerSecond = request.Rate, Budget = budget, ToDestination = toDestination },
                 cancellationToken: httpContext.RequestAborted);
         }
         catch (ArgumentException ex) when (ex.ParamName == "continuation")
@@ -192,8 +212,8 @@ public static class HttpAdmin
         }
 
         Logger(httpContext.RequestServices).LogInformation(
-            "Admin replay: {Matched} matched, {Replayed} replayed, {Failed} failed (dry run: {DryRun}, trace {TraceId})",
-            result.Matched, result.Replayed, result.Failed, result.DryRun, traceId);
+            "Admin replay: {Matched} matched, {Replayed} replayed, {Failed} failed (dry run: {DryRun}, to destination: {ToDestination}, trace {TraceId})",
+            result.Matched, result.Replayed, result.Failed, result.DryRun, toDestination ?? "(their own)", traceId);
         return Json(result, DeadLetterJsonContext.Default.ReplayResult);
     }
 

@@ -270,7 +270,7 @@ public sealed partial class DeadLetterStore
             // starts, and the report keeps the page's order.
             var queued = new List<TableEntity>();
             var outcomes = new ReplayItem?[rows.Count];
-            var entries = rows.Select(DeadLetterRows.ToEntry).ToArray();
+            var entries = rows.Select(r => ReplayEnvelope.Retarget(DeadLetterRows.ToEntry(r), options.ToDestination)).ToArray();
             using var slots = new SemaphoreSlim(ReplayConcurrency);
             var running = new List<Task>();
             for (var i = 0; i < rows.Count; i++)
@@ -526,5 +526,5 @@ public sealed partial class DeadLetterStore
             .ToDictionary(g => g.Key, g => Clamp(g.Count), StringComparer.OrdinalIgnoreCase);
 
     private static ReplayItem Item(DeadLetterSummary entry, string outcome, string? detail = null) =>
-        new(entry.Id, entry.MessageId, entry.Source, entry.Poisoned, outcome, detail);
+        new(entry.Id, entry.MessageId, entry.Source, entry.Poisoned, outcome, detail) { Destination = entry.Destination };
 }

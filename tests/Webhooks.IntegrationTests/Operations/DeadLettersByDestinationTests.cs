@@ -152,6 +152,124 @@ public sealed class DeadLettersByDestinationTests(AzuriteFixture azurite) : IAsy
         Assert.Contains("Destination", stats.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AdminApi_Replay_KeepsTheEntrysDestination_OrSendsToAnotherOfTheSameSource()
+    {
+        var writer = new DeadLetterWriter(_harness.CreateStore());
+        await writer.WriteAsync(Record("r1", "stripe", "crm", At, 422));
+        await writer.WriteAsync(Record("r2", "stripe", "crm", At.AddSeconds(1), 422));
+        await using var host = new WebhooksHostFactory(StripeSettings());
+        using var client = host.CreateClient();
+
+        using var dryRun = await Send(client, HttpMethod.Post, "deadletters/replay", """{"ids":["r1"],"toDestination":"BILLING","dryRun":true}""");
+        var afterDryRun = await QueuedAsync();
+        using var own = await Send(client, HttpMethod.Post, "deadletters/replay", """{"ids":["r1"]}""");
+        using var other = await Send(client, HttpMethod.Post, "deadletters/replay?toDestination=billing", """{"all":true,"source":"stripe"}""");
+
+        using (var result = await Json(dryRun))
+        {
+            var item = Assert.Single(result.RootElement.GetProperty("items").EnumerateArray());
+            Assert.Equal(("wouldReplay", "billing"), (item.GetProperty("outcome").GetString(), item.GetProperty("destination").GetString()));
+        }
+
+        Assert.Empty(afterDryRun);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        var queued = await QueuedAsync();
+        Assert.Equal([("r1", "crm"), ("r2", "billing")], queued.Select(e => (e.Id, e.Destination)).Order());
+        Assert.All(queued, e => Assert.Equal(1, e.ReplayCount));
+        Assert.Equal(0, await _harness.DeadLetterCountAsync());
+    }
+
+    [Theory]
+    [InlineData("""{"ids":["u1"],"toDestination":"nowhere"}""", null, "unknownDestination")]
+    [InlineData("""{"ids":["u1"],"toDestination":"not a name!"}""", null, "unknownDestination")]
+    [InlineData("""{"all":true,"source":"stripe","dryRun":true}""", "?toDestination=nowhere", "unknownDestination")]
+    [InlineData("""{"all":true,"source":"members","toDestination":"crm"}""", null, "unknownDestination")]
+    [InlineData("""{"all":true,"toDestination":"crm"}""", null, "invalidRequest")]
+    [InlineData("""{"ids":["u1"],"toDestination":"crm"}""", "?toDestination=billing", "invalidRequest")]
+    public async Task AdminApi_Replay_ToADestinationTheSourceDoesNotHave_Returns400_BeforeAnythingMoves(string body, string? query, string errorCode)
+    {
+        await new DeadLetterWriter(_harness.CreateStore()).WriteAsync(Record("u1", "stripe", "crm", At, 422));
+        await using var host = new WebhooksHostFactory(StripeSettings());
+        using var client = host.CreateClient();
+
+        using var response = await Send(client, HttpMethod.Post, "deadletters/replay" + query, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = await Json(response);
+        Assert.Equal(errorCode, problem.RootElement.GetProperty("errorCode").GetString());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("toDestination", out _), problem.RootElement.ToString());
+        Assert.Equal(1, await _harness.DeadLetterCountAsync());
+        Assert.Empty(await QueuedAsync());
+    }
+
+    [Fact]
+    public async Task Cli_ReplayToDestination_ChecksTheNameAgainstTheSettings_ThenSendsThere()
+    {
+        await new DeadLetterWriter(_harness.CreateStore()).WriteAsync(Record("v1", "stripe", "crm", At, 422));
+        var config = Path.Combine(Path.GetTempPath(), $"dldest-{Guid.NewGuid():N}.json");
+        var sources = StripeSettings().Where(kv => kv.Key.StartsWith("Webhooks:Sources:", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(Nested(sources)));
+        try
+        {
+            var withoutSettings = await CliRun.InvokeAsync(["dlq", "replay", "v1", "--to-destination", "billing", .. _harness.CliConnection]);
+            var unknown = await CliRun.InvokeAsync(["dlq", "replay", "v1", "--to-destination", "nowhere", "--config", config, .. _harness.CliConnection]);
+            var afterRefusals = await QueuedAsync();
+            var replayed = await CliRun.InvokeAsync(["dlq", "replay", "v1", "--to-destination", "billing", "--config", config, "--json", .. _harness.CliConnection]);
+
+            Assert.Equal(ExitCodes.Usage, withoutSettings.ExitCode);
+            Assert.Contains("--config", withoutSettings.Error, StringComparison.Ordinal);
+            Assert.Equal(ExitCodes.Usage, unknown.ExitCode);
+            Assert.Contains("has no destination 'nowhere'; it has audit, billing, crm", unknown.Error, StringComparison.Ordinal);
+            Assert.Empty(afterRefusals);
+            Assert.Equal(ExitCodes.Ok, replayed.ExitCode);
+            Assert.Equal(("v1", "billing"), Assert.Single(await QueuedAsync()) is var e ? (e.Id, e.Destination) : default);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    // The harness's settings plus a source with three destinations (their URLs are never called here).
+    private Dictionary<string, string?> StripeSettings()
+    {
+        var settings = _harness.AppSettings;
+        settings["Webhooks:Admin:ApiKeys:0"] = AdminKey;
+        settings["Webhooks:Sources:stripe:Verification"] = "stripe";
+        settings["Webhooks:Sources:stripe:Secrets:0"] = "whsec_stripe-secret-for-tests";
+        foreach (var name in new[] { "billing", "crm", "audit" })
+        {
+            settings[$"Webhooks:Sources:stripe:Destinations:{name}:Url"] = $"http://127.0.0.1:9/{name}";
+        }
+
+        return settings;
+    }
+
+    private async Task<List<DeliveryEnvelope>> QueuedAsync() =>
+        [.. (await _harness.Queues.Deliveries.PeekMessagesAsync(32)).Value.Select(m => EnvelopeSerializer.Deserialize(m.Body.ToMemory().Span))];
+
+    // "A:B:C" = v as nested JSON objects, the shape of an appsettings file.
+    private static Dictionary<string, object> Nested(IEnumerable<KeyValuePair<string, string?>> settings)
+    {
+        var root = new Dictionary<string, object>();
+        foreach (var (key, value) in settings)
+        {
+            var node = root;
+            var parts = key.Split(':');
+            foreach (var part in parts[..^1])
+            {
+                node = (Dictionary<string, object>)(node.TryGetValue(part, out var child) ? child : node[part] = new Dictionary<string, object>());
+            }
+
+            node[parts[^1]] = value!;
+        }
+
+        return root;
+    }
+
     internal static DeadLetterRecord Record(string id, string source, string? destination, DateTimeOffset at, int status) => new()
     {
         Reason = status is >= 400 and < 500 ? DeadLetterReasons.TargetRejected : DeadLetterReasons.RetriesExhausted,

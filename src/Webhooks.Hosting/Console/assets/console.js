@@ -442,11 +442,12 @@
     say(`Purged ${deleted} of ${count.matched}.`);
   }
 
-  /** The confirmation step: a modal dialog (Escape or Cancel declines). */
-  function confirmAction(title, text, okLabel, destructive = false) {
+  /** The confirmation step: a modal dialog (Escape or Cancel declines); `extra` is shown under the text (a choice to make). */
+  function confirmAction(title, text, okLabel, destructive = false, extra = null) {
     const dialog = $('confirm');
     $('confirm-title').textContent = title;
     $('confirm-text').textContent = text;
+    $('confirm-extra').replaceChildren(...(extra ? [extra] : []));
     $('confirm-ok').textContent = okLabel;
     $('confirm-ok').className = destructive ? 'danger' : '';
     dialog.returnValue = '';
@@ -558,12 +559,29 @@
     return container;
   }
 
+  /** The optional "send to" choice of a replay: its own destination, or another of the same source. */
+  async function destinationChoice(entry) {
+    if (!entry.source) return null;
+    const { sources: list } = await api('GET', 'sources');
+    const source = list.find((s) => s.name.toLowerCase() === entry.source.toLowerCase());
+    const others = ((source && source.destinations) || []).map((d) => d.name)
+      .filter((name) => !entry.destination || name.toLowerCase() !== entry.destination.toLowerCase());
+    if (!others.length) return null;
+    const own = entry.destination ? `Its own destination (${entry.destination})` : 'Every destination its filters select';
+    return h('div', null,
+      h('label', { for: 'replay-destination' }, 'Send to'),
+      h('select', { id: 'replay-destination', name: 'replay-destination' },
+        h('option', { value: '' }, own), others.map((name) => h('option', { value: name }, name))));
+  }
+
   async function replayOne(entry) {
     const dry = await api('POST', 'deadletters/replay', { body: { ids: [entry.id], dryRun: true } });
     if (!dry.matched) { say('It is no longer in the dead-letter queue.'); return; }
-    if (!await confirmAction('Replay this delivery', `${dry.matched} entry will be put back on the deliveries queue for ${entry.source || 'its source'} and removed from the dead letters.`, 'Replay')) return;
-    const result = await api('POST', 'deadletters/replay', { body: { ids: [entry.id] } });
-    say(result.replayed ? `Replayed ${entry.id}.` : `Not replayed: ${(result.items[0] && result.items[0].detail) || 'see the log'}.`);
+    const choice = await destinationChoice(entry);
+    if (!await confirmAction('Replay this delivery', `${dry.matched} entry will be put back on the deliveries queue for ${entry.source || 'its source'} and removed from the dead letters.`, 'Replay', false, choice)) return;
+    const toDestination = choice ? choice.querySelector('select').value : '';
+    const result = await api('POST', 'deadletters/replay', { body: toDestination ? { ids: [entry.id], toDestination } : { ids: [entry.id] } });
+    say(result.replayed ? `Replayed ${entry.id}${toDestination ? ` to ${toDestination}` : ''}.` : `Not replayed: ${(result.items[0] && result.items[0].detail) || 'see the log'}.`);
     if (result.replayed) location.hash = '#/deadletters';
   }
 
@@ -592,6 +610,10 @@
           ['Intake URL', h('span', null, h('code', { class: 'intake-url' }, s.intakeUrl), ' ', copyButton(s.intakeUrl, s.name))],
           ['Verification', s.verification],
           ['Secrets accepted', `${s.secretCount}${s.secretCount > 1 ? ' (a rotation is in progress)' : ''}`],
+          ['Destinations', (s.destinations || []).length
+            ? h('ul', { class: 'destinations' }, s.destinations.map((d) => h('li', null, h('strong', null, d.name), ': ',
+              d.url ? h('code', null, d.url) : 'no URL', d.paused ? [' ', h('span', { class: 'pill bad' }, 'paused')] : null)))
+            : 'none'],
           ['Target', s.target.url ? h('code', null, s.target.url) : 'not configured'],
           ['Target auth', s.target.authType],
           ['Target paused', s.target.paused ? h('span', { class: 'pill bad' }, 'paused') : 'no'],

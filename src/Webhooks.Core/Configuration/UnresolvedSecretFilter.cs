@@ -22,15 +22,29 @@ public sealed class UnresolvedSecretFilter : IPostConfigureOptions<WebhooksOptio
         foreach (var source in options.Sources.Values)
         {
             source.Secrets.RemoveAll(IsUnresolved);
-            if (IsUnresolved(source.Target.Auth.Value))
+            DropUnresolved(source.Target.Auth);
+            foreach (var destination in source.Destinations.Values)
             {
-                source.Target.Auth.Value = null;
+                DropUnresolved(destination?.Auth);
             }
+        }
+    }
 
-            if (IsUnresolved(source.Target.Auth.Secret))
-            {
-                source.Target.Auth.Secret = null;
-            }
+    private static void DropUnresolved(TargetAuthOptions? auth)
+    {
+        if (auth is null)
+        {
+            return;
+        }
+
+        if (IsUnresolved(auth.Value))
+        {
+            auth.Value = null;
+        }
+
+        if (IsUnresolved(auth.Secret))
+        {
+            auth.Secret = null;
         }
     }
 }

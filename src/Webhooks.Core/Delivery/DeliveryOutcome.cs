@@ -14,6 +14,15 @@ public enum DeliveryOutcomeKind
 
     /// <summary>Its target is paused; it comes back after <see cref="DeliveryOutcome.Delay"/> without an attempt counted for the hold.</summary>
     Held,
+
+    /// <summary>
+    /// It matched several destinations: one message per destination (<see cref="DeliveryOutcome.Destinations"/>) was
+    /// written to its queue and the original completed. No destination was called yet.
+    /// </summary>
+    FannedOut,
+
+    /// <summary>No destination's filter matched: acknowledged and counted, not an error.</summary>
+    Unmatched,
 }
 
 /// <summary>The result of <see cref="DeliveryProcessor"/> for one message.</summary>
@@ -27,6 +36,12 @@ public sealed record DeliveryOutcome
 
     /// <summary>The source, when the message could be decoded.</summary>
     public string? Source { get; init; }
+
+    /// <summary>The destination it was for, once routed (<see cref="Configuration.DestinationNames.Default"/> for a single-target source).</summary>
+    public string? Destination { get; init; }
+
+    /// <summary>For <see cref="DeliveryOutcomeKind.FannedOut"/>: the destinations a message was written for.</summary>
+    public IReadOnlyList<string>? Destinations { get; init; }
 
     /// <summary>Attempts made so far, including this one.</summary>
     public int Attempt { get; init; }

@@ -9,13 +9,16 @@ using Webhooks.Payloads;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Webhooks.AzureStorage;
+using Webhooks.Delivery.Routing;
+using Webhooks.Intake;
 
 namespace Webhooks.Delivery;
 
 /// <summary>
-/// Processes one queued delivery: decode, check the source and its target, call it (unless the target is paused),
-/// classify the answer, record the attempt, and settle the message — delete, requeue with a delay, hold, or
-/// dead-letter (record first, then delete: a crash in between duplicates, never loses).
+/// Processes one queued delivery: decode, route it to its destination (fanning a delivery that matches several out
+/// into one message each), check the destination, call it (unless it is paused or over its rate limit), classify the
+/// answer, record the attempt, and settle the message — delete, requeue with a delay, hold, or dead-letter (record
+/// first, then delete: a crash in between duplicates, never loses).
 /// </summary>
 /// <remarks>
 /// Two entry points with the same decisions: <see cref="ProcessReceivedAsync"/> for our own poll loop, which settles
@@ -45,6 +48,8 @@ public sealed class DeliveryProcessor
     private readonly PayloadStore? _payloads;
     private readonly WebhooksMetrics? _metrics;
     private readonly DeadLetters.DeadLetterWriter? _deadLetters;
+    private readonly DeliveryRouter _router;
+    private readonly SourceRateLimiter _rateLimits;
 
     /// <summary>Creates the processor.</summary>
     /// <remarks><paramref name="payloads"/> deletes a claim-check body once its delivery is done (dead letters keep theirs for replay).</remarks>
@@ -72,6 +77,8 @@ public sealed class DeliveryProcessor
         _timeProvider = timeProvider;
         _logger = logger;
         _payloads = payloads;
+        _router = new DeliveryRouter(payloads);
+        _rateLimits = new SourceRateLimiter(timeProvider);
     }
 
     /// <summary>
@@ -105,6 +112,17 @@ public sealed class DeliveryProcessor
                 await WriteDeadLetterAsync(verdict.Record!).ConfigureAwait(false);
                 await DeleteAsync(queue, message).ConfigureAwait(false);
                 break;
+
+            case DeliveryOutcomeKind.FannedOut:
+                // Copies first, then the original: a crash in between fans out again (duplicates, never losses).
+                await SendCopiesAsync(queue, verdict.Copies!).ConfigureAwait(false);
+                await DeleteAsync(queue, message).ConfigureAwait(false);
+                break;
+
+            case DeliveryOutcomeKind.Unmatched:
+                await DeleteAsync(queue, message).ConfigureAwait(false);
+                await DeletePayloadAsync(verdict.Payload).ConfigureAwait(false);
+                break;
         }
 
         return verdict.Outcome;
@@ -113,7 +131,8 @@ public sealed class DeliveryProcessor
     /// <summary>
     /// The Functions queue-trigger path: processes a message the host received from the deliveries queue and will
     /// delete when this returns. Requeued or held deliveries are sent again to the deliveries queue, invisible for
-    /// the delay and never expiring; dead letters are written to the dead-letter queue.
+    /// the delay and never expiring; dead letters are written to the dead-letter queue; a fanned-out delivery's
+    /// per-destination messages are written to the deliveries queue before this returns.
     /// </summary>
     /// <exception cref="RequestFailedException">Storage failed; let it reach the host, which retries and finally poisons the message.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before or during the call; nothing was written.</exception>
@@ -146,6 +165,15 @@ public sealed class DeliveryProcessor
 
             case DeliveryOutcomeKind.DeadLettered:
                 await WriteDeadLetterAsync(verdict.Record!).ConfigureAwait(false);
+                break;
+
+            case DeliveryOutcomeKind.FannedOut:
+                // The host deletes the original once this returns; a failure here leaves it to be fanned out again.
+                await SendCopiesAsync(queue, verdict.Copies!).ConfigureAwait(false);
+                break;
+
+            case DeliveryOutcomeKind.Unmatched:
+                await DeletePayloadAsync(verdict.Payload).ConfigureAwait(false);
                 break;
         }
 
@@ -185,36 +213,157 @@ public sealed class DeliveryProcessor
             return NotDeliverable(envelope, originQueue, DeadLetterReasons.TargetNotConfigured, $"source '{envelope.Source}' is not configured");
         }
 
-        if ((_guard.CheckUrl(source.Target.Url, out _) ?? TargetClient.CheckAuth(source.Target.Auth)) is { } problem)
+        var destinations = source.ResolveDestinations(options.Delivery);
+
+        // Several destinations may share a claim-check body: only a source's one destination may delete it; with
+        // more, the payload container's lifecycle rule does (Delivery README, "Fan-out").
+        var ownsBody = destinations.Count == 1;
+        ResolvedDestination? destination;
+        if (envelope.Destination is null)
         {
-            return NotDeliverable(envelope, originQueue, DeadLetterReasons.TargetNotConfigured, problem);
+            IReadOnlyList<ResolvedDestination> matched;
+            try
+            {
+                matched = await _router.MatchAsync(envelope, destinations, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PayloadNotFoundException ex)
+            {
+                return NotDeliverable(envelope, originQueue, DeadLetterReasons.PayloadMissing, ex.Message);
+            }
+
+            switch (matched.Count)
+            {
+                case 0:
+                    return Unmatched(envelope, ownsBody);
+                case > 1:
+                    return await FanOutAsync(envelope, matched, cancellationToken).ConfigureAwait(false);
+            }
+
+            // One destination: delivered in place, and what is written back (requeue, dead letter) names it.
+            destination = matched[0];
+            envelope.Destination = destination.Name;
+        }
+        else if (!destinations.TryGetValue(envelope.Destination, out destination))
+        {
+            return NotDeliverable(envelope, originQueue, DeadLetterReasons.TargetNotConfigured, $"destination '{envelope.Destination}' of source '{envelope.Source}' is not configured");
         }
 
-        var admission = await _pauses.AdmitAsync(envelope.Source, envelope.Id, cancellationToken).ConfigureAwait(false);
+        DeliveryTelemetry.Routed(destination.Name);
+        using var scope = _logger.BeginScope(new Dictionary<string, object?> { ["Destination"] = destination.Name });
+        if ((_guard.CheckUrl(destination.Url, out _) ?? TargetClient.CheckAuth(destination.Auth)) is { } problem)
+        {
+            return NotDeliverable(envelope, originQueue, DeadLetterReasons.TargetNotConfigured, destination.IsDefault ? problem : $"destination '{destination.Name}': {problem}");
+        }
+
+        var pauseKey = destination.PauseKey(envelope.Source);
+        var admission = await _pauses.AdmitAsync(pauseKey, envelope.Id, cancellationToken).ConfigureAwait(false);
         if (admission.Kind == TargetAdmissionKind.Hold)
         {
             _logger.LogDebug("Delivery {DeliveryId} from {Source} held for {Delay}: its target is paused.", envelope.Id, envelope.Source, admission.HoldFor);
             return new Verdict(
                 new DeliveryOutcome
                 {
-                    Kind = DeliveryOutcomeKind.Held, DeliveryId = envelope.Id, Source = envelope.Source, Attempt = envelope.Attempt,
+                    Kind = DeliveryOutcomeKind.Held, DeliveryId = envelope.Id, Source = envelope.Source, Destination = destination.Name, Attempt = envelope.Attempt,
                     Delay = admission.HoldFor, Reason = "target paused",
                 },
                 Updated: null,
                 Record: null);
         }
 
-        return await AttemptAsync(envelope, source, originQueue, admission.Kind == TargetAdmissionKind.Probe, cancellationToken).ConfigureAwait(false);
+        // A probe is one call per interval and must not be lost to the limit.
+        if (admission.Kind != TargetAdmissionKind.Probe && OverRateLimit(envelope, destination, pauseKey) is { } wait)
+        {
+            _logger.LogDebug("Delivery {DeliveryId} from {Source} put back for {Delay}: over the destination's rate limit.", envelope.Id, envelope.Source, wait);
+            return new Verdict(
+                new DeliveryOutcome
+                {
+                    Kind = DeliveryOutcomeKind.Requeued, DeliveryId = envelope.Id, Source = envelope.Source, Destination = destination.Name, Attempt = envelope.Attempt,
+                    Delay = wait, Reason = "rate limited",
+                },
+                SerializeToFit(envelope),
+                Record: null);
+        }
+
+        return await AttemptAsync(envelope, source, destination, originQueue, admission.Kind == TargetAdmissionKind.Probe, ownsBody, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Verdict> AttemptAsync(DeliveryEnvelope envelope, SourceOptions source, string originQueue, bool isProbe, CancellationToken cancellationToken)
+    // Null when a call may go now; else how long to put the delivery back for: until the next permit, spread over one
+    // more second by the delivery id so a backlog over the limit does not come back as one burst.
+    private TimeSpan? OverRateLimit(DeliveryEnvelope envelope, ResolvedDestination destination, string key)
     {
-        var delivery = _options.CurrentValue.Delivery;
+        if (destination.RateLimit is not { } rate || rate <= 0
+            || _rateLimits.TryAcquire(key, new RateLimitOptions { PermitsPerSecond = rate }, out var wait))
+        {
+            return null;
+        }
+
+        var spread = TimeSpan.FromMilliseconds((uint)StringComparer.Ordinal.GetHashCode(envelope.Id) % 1000);
+        return wait + spread;
+    }
+
+    private Verdict Unmatched(DeliveryEnvelope envelope, bool ownsBody)
+    {
+        _logger.LogInformation("Delivery {DeliveryId} from {Source} matched no destination's filter; acknowledged.", envelope.Id, envelope.Source);
+        _metrics?.RecordUnmatched(envelope.Source);
+        return new Verdict(
+            new DeliveryOutcome { Kind = DeliveryOutcomeKind.Unmatched, DeliveryId = envelope.Id, Source = envelope.Source, Attempt = envelope.Attempt },
+            Updated: null,
+            Record: null,
+            Payload: ownsBody ? envelope.BodyRef : null);
+    }
+
+    // One message per destination: attempt 0, empty history, the same id, trace, body or claim check. Nothing is sent
+    // here; the caller writes the copies, then completes the original.
+    private async Task<Verdict> FanOutAsync(DeliveryEnvelope envelope, IReadOnlyList<ResolvedDestination> matched, CancellationToken cancellationToken)
+    {
+        envelope.Attempt = 0;
+        envelope.Attempts = [];
+        var copies = Copies(envelope, matched);
+        if (copies.Exists(copy => copy.Length > MaxPayloadBytes) && envelope.Body is { } inline)
+        {
+            // The destination name can tip an envelope that just fitted over the message limit: move the body to a
+            // claim check, shared by all copies (an orphan, should we crash now, is removed by the lifecycle rule).
+            var payloads = _payloads ?? throw new InvalidOperationException($"Delivery {envelope.Id} with its destination does not fit a queue message, and no payload store is registered.");
+            envelope.BodyRef = await payloads.UploadAsync(envelope.Source, envelope.Id, inline, envelope.ContentType, cancellationToken).ConfigureAwait(false);
+            envelope.Body = null;
+            copies = Copies(envelope, matched);
+        }
+
+        var names = matched.Select(d => d.Name).ToList();
+        _logger.LogInformation("Delivery {DeliveryId} from {Source} fanned out to {Count} destinations: {Destinations}.", envelope.Id, envelope.Source, names.Count, string.Join(", ", names));
+        return new Verdict(
+            new DeliveryOutcome { Kind = DeliveryOutcomeKind.FannedOut, DeliveryId = envelope.Id, Source = envelope.Source, Destinations = names },
+            Updated: null,
+            Record: null,
+            Copies: copies);
+    }
+
+    private static List<byte[]> Copies(DeliveryEnvelope envelope, IReadOnlyList<ResolvedDestination> matched)
+    {
+        var copies = new List<byte[]>(matched.Count);
+        foreach (var destination in matched)
+        {
+            envelope.Destination = destination.Name;
+            copies.Add(EnvelopeSerializer.Serialize(envelope));
+        }
+
+        envelope.Destination = null;
+        return copies;
+    }
+
+    private static Task SendCopiesAsync(QueueClient queue, IReadOnlyList<byte[]> copies) =>
+        Task.WhenAll(copies.Select(copy => queue.SendMessageAsync(new BinaryData(copy), null, StorageNames.NeverExpires, CancellationToken.None)));
+
+    private async Task<Verdict> AttemptAsync(
+        DeliveryEnvelope envelope, SourceOptions source, ResolvedDestination destination, string originQueue, bool isProbe, bool ownsBody, CancellationToken cancellationToken)
+    {
+        var delivery = destination.Delivery;
+        var pauseKey = destination.PauseKey(envelope.Source);
         var attempt = envelope.Attempt + 1;
         TargetCallResult call;
         try
         {
-            call = await _targets.SendAsync(envelope, source, cancellationToken).ConfigureAwait(false);
+            call = await _targets.SendAsync(envelope, source, destination, cancellationToken).ConfigureAwait(false);
         }
         catch (PayloadNotFoundException ex)
         {
@@ -222,15 +371,15 @@ public sealed class DeliveryProcessor
             return NotDeliverable(envelope, originQueue, DeadLetterReasons.PayloadMissing, ex.Message);
         }
 
-        _metrics?.RecordDeliveryAttempt(envelope.Source, call.Status, call.Duration);
-        DeliveryTelemetry.Called(source.Target.Url, call);
+        _metrics?.RecordDeliveryAttempt(envelope.Source, call.Status, call.Duration, destination.Name);
+        DeliveryTelemetry.Called(destination.Url, call);
 
         // A replay restarts the retry window; the original receipt time stays as it was.
         var age = Now - (envelope.ReplayedAt ?? envelope.ReceivedAt);
         var arguments = call.Status is { } status
             ? DeliveryClassificationArguments.ForStatus(status, attempt, age < TimeSpan.Zero ? TimeSpan.Zero : age, call.RetryAfter)
             : DeliveryClassificationArguments.ForFailure(call.Failure, attempt, age < TimeSpan.Zero ? TimeSpan.Zero : age);
-        var decision = _classifier.Classify(arguments, delivery, source.Target.RetryableStatuses);
+        var decision = _classifier.Classify(arguments, delivery, destination.RetryableStatuses);
         var error = call.Status is { } failed && !call.IsSuccess
             ? TargetErrorParser.Parse(failed, call.Response?.Headers.GetValueOrDefault("content-type"), call.Response?.Body)
             : null;
@@ -258,29 +407,29 @@ public sealed class DeliveryProcessor
 
         var outcome = new DeliveryOutcome
         {
-            Kind = DeliveryOutcomeKind.Delivered, DeliveryId = envelope.Id, Source = envelope.Source, Attempt = envelope.Attempt,
+            Kind = DeliveryOutcomeKind.Delivered, DeliveryId = envelope.Id, Source = envelope.Source, Destination = destination.Name, Attempt = envelope.Attempt,
             Status = call.Status, Failure = call.Failure, Detail = detail, ErrorCode = error?.ErrorCode,
         };
         var what = call.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? call.Failure.ToString();
 
         if (decision.Kind == DeliveryDecisionKind.PauseTarget)
         {
-            var hold = await _pauses.PauseAsync(envelope.Source, envelope.Id, decision.Reason!, call.Status, CancellationToken.None).ConfigureAwait(false);
+            var hold = await _pauses.PauseAsync(pauseKey, envelope.Id, decision.Reason!, call.Status, CancellationToken.None).ConfigureAwait(false);
             _logger.LogWarning("Delivery {DeliveryId} from {Source} got {Result}: target paused, held for {Delay} (no attempt counted).", envelope.Id, envelope.Source, what, hold);
             return new Verdict(outcome with { Kind = DeliveryOutcomeKind.Held, Delay = hold, Reason = decision.Reason }, SerializeToFit(envelope), null);
         }
 
-        if (call.Status is not null && (isProbe || _pauses.SeesPaused(envelope.Source)))
+        if (call.Status is not null && (isProbe || _pauses.SeesPaused(pauseKey)))
         {
             // Any answer that is not account-level means the account is fine again.
-            await ResumeAfterAnswerAsync(envelope.Source, call.Status.Value).ConfigureAwait(false);
+            await ResumeAfterAnswerAsync(pauseKey, call.Status.Value).ConfigureAwait(false);
         }
 
         switch (decision.Kind)
         {
             case DeliveryDecisionKind.Done:
                 _logger.LogInformation("Delivered {DeliveryId} from {Source}: {Status} on attempt {Attempt} in {DurationMs} ms.", envelope.Id, envelope.Source, call.Status, attempt, (long)call.Duration.TotalMilliseconds);
-                return new Verdict(outcome, null, null, envelope.BodyRef);
+                return new Verdict(outcome, null, null, ownsBody ? envelope.BodyRef : null);
 
             case DeliveryDecisionKind.Requeue:
                 _logger.LogWarning("Delivery {DeliveryId} from {Source} got {Result} on attempt {Attempt}; retrying in {Delay}.", envelope.Id, envelope.Source, what, attempt, decision.Delay);
@@ -317,7 +466,11 @@ public sealed class DeliveryProcessor
         _logger.LogError("Delivery {DeliveryId} from {Source} dead-lettered ({Reason}): {Detail}.", envelope.Id, envelope.Source, reason, detail);
         return DeadLetter(
             new DeadLetterRecord { Envelope = envelope, Reason = reason, Detail = detail, DeadLetteredAt = Now, OriginQueue = originQueue },
-            new DeliveryOutcome { Kind = DeliveryOutcomeKind.DeadLettered, DeliveryId = envelope.Id, Source = envelope.Source, Attempt = envelope.Attempt, Reason = reason, Detail = detail });
+            new DeliveryOutcome
+            {
+                Kind = DeliveryOutcomeKind.DeadLettered, DeliveryId = envelope.Id, Source = envelope.Source, Destination = envelope.Destination, Attempt = envelope.Attempt,
+                Reason = reason, Detail = detail,
+            });
     }
 
     private static Verdict DeadLetter(DeadLetterRecord record, DeliveryOutcome outcome) => new(outcome, null, record);
@@ -386,19 +539,12 @@ public sealed class DeliveryProcessor
     }
 
     private IDisposable? BeginScope(DeliveryOutcome outcome, string queue) =>
-        _logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = outcome.DeliveryId, ["Source"] = outcome.Source, ["Queue"] = queue });
+        _logger.BeginScope(new Dictionary<string, object?> { ["DeliveryId"] = outcome.DeliveryId, ["Source"] = outcome.Source, ["Destination"] = outcome.Destination, ["Queue"] = queue });
 
     private DateTimeOffset Now => _timeProvider.GetUtcNow();
 
-    private void Record(DeliveryOutcome outcome) => _metrics?.RecordDelivery(
-        outcome.Source ?? "(unknown)",
-        outcome.Kind switch
-        {
-            DeliveryOutcomeKind.Delivered => DeliveryAttemptOutcomes.Done,
-            DeliveryOutcomeKind.Requeued => DeliveryAttemptOutcomes.Requeue,
-            DeliveryOutcomeKind.Held => DeliveryAttemptOutcomes.Held,
-            _ => DeliveryAttemptOutcomes.DeadLetter,
-        });
+    private void Record(DeliveryOutcome outcome) =>
+        _metrics?.RecordDelivery(outcome.Source ?? "(unknown)", DeliveryAttemptOutcomes.Of(outcome.Kind), outcome.Destination);
 
     // The attempt history is ours to trim; the rest of the envelope fitted when it arrived.
     private static byte[] SerializeToFit(DeliveryEnvelope envelope)
@@ -448,6 +594,6 @@ public sealed class DeliveryProcessor
     private static byte[] Serialize(DeadLetterRecord record) =>
         JsonSerializer.SerializeToUtf8Bytes(record, WebhooksJsonContext.Default.DeadLetterRecord);
 
-    // Payload: the claim-check body to delete once the delivery is settled as done.
-    private sealed record Verdict(DeliveryOutcome Outcome, byte[]? Updated, DeadLetterRecord? Record, BodyReference? Payload = null);
+    // Payload: the claim-check body to delete once the delivery is settled as done; Copies: a fan-out's messages.
+    private sealed record Verdict(DeliveryOutcome Outcome, byte[]? Updated, DeadLetterRecord? Record, BodyReference? Payload = null, IReadOnlyList<byte[]>? Copies = null);
 }

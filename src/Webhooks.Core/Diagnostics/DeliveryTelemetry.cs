@@ -61,6 +61,15 @@ public static class DeliveryTelemetry
         }
     }
 
+    /// <summary>Tags the current delivery span with the destination the delivery was routed to.</summary>
+    public static void Routed(string destination)
+    {
+        if (Activity.Current is { } activity && activity.IsOurs())
+        {
+            activity.SetTag(Tags.Destination, destination);
+        }
+    }
+
     /// <summary>Tags the current delivery span with the outbound call: target host, status or failure, duration.</summary>
     public static void Called(string? targetUrl, TargetCallResult call)
     {
@@ -93,13 +102,7 @@ public static class DeliveryTelemetry
     /// </summary>
     public static void Settled(Activity? activity, DeliveryEnvelope envelope, DeliveryOutcome outcome, DateTimeOffset now, WebhooksMetrics? metrics)
     {
-        var outcomeName = outcome.Kind switch
-        {
-            DeliveryOutcomeKind.Delivered => DeliveryAttemptOutcomes.Done,
-            DeliveryOutcomeKind.Requeued => DeliveryAttemptOutcomes.Requeue,
-            DeliveryOutcomeKind.Held => DeliveryAttemptOutcomes.Held,
-            _ => DeliveryAttemptOutcomes.DeadLetter,
-        };
+        var outcomeName = DeliveryAttemptOutcomes.Of(outcome.Kind);
 
         if (outcome.Kind is DeliveryOutcomeKind.Delivered or DeliveryOutcomeKind.DeadLettered)
         {
@@ -113,6 +116,15 @@ public static class DeliveryTelemetry
         }
 
         activity.SetTag(Tags.Outcome, outcomeName);
+        if (outcome.Destination is { } destination)
+        {
+            activity.SetTag(Tags.Destination, destination);
+        }
+
+        if (outcome.Destinations is { } fannedOut)
+        {
+            activity.SetTag(Tags.FanOut, fannedOut.Count);
+        }
         if (outcome.Delay is { } delay)
         {
             activity.SetTag(Tags.RetryDelay, delay.TotalSeconds);

@@ -9,8 +9,9 @@ namespace Webhooks.Diagnostics;
 /// OpenTelemetry conventions so any exporter (OpenTelemetry, dotnet-counters, Application Insights) picks them up:
 /// <list type="bullet">
 /// <item><c>webhooks.intake.requests</c> counter {source, status}</item>
-/// <item><c>webhooks.deliveries</c> counter {source, outcome}</item>
-/// <item><c>webhooks.delivery.attempts</c> counter {source, status}</item>
+/// <item><c>webhooks.deliveries</c> counter {source, outcome, destination once routed}</item>
+/// <item><c>webhooks.deliveries.unmatched</c> counter {source}: deliveries no destination's filter took</item>
+/// <item><c>webhooks.delivery.attempts</c> counter {source, status, destination}</item>
 /// <item><c>webhooks.delivery.duration</c> histogram, seconds {source, status}</item>
 /// <item><c>webhooks.delivery.attempts_per_delivery</c> histogram {source, outcome}: attempts a delivery took, when done or dead-lettered</item>
 /// <item><c>webhooks.delivery.end_to_end.duration</c> histogram, seconds {source}: accepted (or replayed) to delivered</item>
@@ -40,6 +41,7 @@ public sealed class WebhooksMetrics : IDisposable
     private readonly Counter<long> _intakeRequests;
     private readonly Counter<long> _deliveries;
     private readonly Counter<long> _attempts;
+    private readonly Counter<long> _unmatched;
     private readonly Histogram<double> _duration;
     private readonly Histogram<long> _attemptsPerDelivery;
     private readonly Histogram<double> _endToEnd;
@@ -53,6 +55,7 @@ public sealed class WebhooksMetrics : IDisposable
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _intakeRequests = _meter.CreateCounter<long>("webhooks.intake.requests", "{request}", "Requests answered by intake, by source and HTTP status.");
         _deliveries = _meter.CreateCounter<long>("webhooks.deliveries", "{delivery}", "Queued deliveries processed by the worker, by source and outcome.");
+        _unmatched = _meter.CreateCounter<long>("webhooks.deliveries.unmatched", "{delivery}", "Deliveries no destination's filter matched (acknowledged, not dead-lettered), by source.");
         _attempts = _meter.CreateCounter<long>("webhooks.delivery.attempts", "{attempt}", "Outbound calls to targets, by source and target status.");
         _duration = _meter.CreateHistogram(
             "webhooks.delivery.duration",
@@ -95,15 +98,33 @@ public sealed class WebhooksMetrics : IDisposable
     /// Counts one processed delivery message by its outcome: <c>done</c>, <c>requeue</c>, <c>deadLetter</c> or
     /// <c>held</c> (the <see cref="Envelopes.DeliveryAttempt.Outcome"/> vocabulary).
     /// </summary>
-    public void RecordDelivery(string source, string outcome) =>
-        _deliveries.Add(1, new("source", source), new("outcome", outcome));
+    /// <remarks><paramref name="destination"/>, once known, is added as the <c>destination</c> tag.</remarks>
+    public void RecordDelivery(string source, string outcome, string? destination = null)
+    {
+        var tags = new TagList { { "source", source }, { "outcome", outcome } };
+        if (destination is not null)
+        {
+            tags.Add("destination", destination);
+        }
+
+        _deliveries.Add(1, tags);
+    }
+
+    /// <summary>Counts one delivery that no destination's filter matched.</summary>
+    public void RecordUnmatched(string source) =>
+        _unmatched.Add(1, new KeyValuePair<string, object?>("source", source));
 
     /// <summary>Counts one outbound call and records its duration; <paramref name="status"/> is null when no response arrived (timeout, refused).</summary>
-    public void RecordDeliveryAttempt(string source, int? status, TimeSpan duration)
+    public void RecordDeliveryAttempt(string source, int? status, TimeSpan duration, string? destination = null)
     {
         var tags = status is { } s
             ? new TagList { { "source", source }, { "status", s } }
             : new TagList { { "source", source } };
+        if (destination is not null)
+        {
+            tags.Add("destination", destination);
+        }
+
         _attempts.Add(1, tags);
         _duration.Record(duration.TotalSeconds, tags);
     }

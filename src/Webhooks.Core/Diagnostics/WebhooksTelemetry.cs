@@ -41,6 +41,12 @@ public static class WebhooksTelemetry
         /// <summary>The intake problem's errorCode, or the target's parsed errorCode on an attempt.</summary>
         public const string ErrorCode = "webhooks.error_code";
 
+        /// <summary>The destination a delivery message is for (<c>default</c> for a single-target source).</summary>
+        public const string Destination = "webhooks.destination";
+
+        /// <summary>How many destination messages a fan-out wrote.</summary>
+        public const string FanOut = "webhooks.delivery.fan_out";
+
         /// <summary>The delivery's outcome on an attempt: done, requeue, deadLetter, held.</summary>
         public const string Outcome = "webhooks.delivery.outcome";
 

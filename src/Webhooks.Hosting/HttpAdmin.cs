@@ -30,7 +30,8 @@ namespace Webhooks.Hosting;
 /// <c>unknownDestination</c> before anything moves). Runs at most 180 s per request; an unfinished one answers <c>complete: false</c> with a <c>continuation</c>.</item>
 /// <item><c>DELETE deadletters?confirm=true</c> — purge <c>id=</c> values, or <c>all=true</c> with filters; <c>maxItems</c>, <c>continue</c> as for replay.</item>
 /// <item><c>GET queues</c> — depth and oldest age of every queue.</item>
-/// <item><c>GET targets</c>, <c>POST targets/{source}/resume</c> — paused targets of this instance.</item>
+/// <item><c>GET targets</c>, <c>POST targets/{source}/resume</c> — paused targets of this instance; a named destination's pause is
+/// listed as <c>source:destination</c> and resumed at <c>targets/{source}:{destination}/resume</c> or <c>targets/{source}/{destination}/resume</c>.</item>
 /// <item><c>GET sources</c>, <c>GET activity</c> — for the console: sources without secrets, and this instance's last hour of outcomes.</item>
 /// </list>
 /// A query key (or replay body field) an endpoint does not take is a 400 naming it, so a typo never widens a
@@ -99,6 +100,8 @@ public static class HttpAdmin
             ["targets"] => NotAllowed(httpContext, "GET", traceId),
             ["targets", var source, "resume"] when HttpMethods.IsPost(method) => WithoutQuery(httpContext, traceId, () => ResumeAsync(httpContext, source, traceId)),
             ["targets", _, "resume"] => NotAllowed(httpContext, "POST", traceId),
+            ["targets", var source, var destination, "resume"] when HttpMethods.IsPost(method) => WithoutQuery(httpContext, traceId, () => ResumeAsync(httpContext, $"{source}:{destination}", traceId)),
+            ["targets", _, _, "resume"] => NotAllowed(httpContext, "POST", traceId),
             ["sources"] when HttpMethods.IsGet(method) => Task.FromResult(Console.ConsoleAdminApi.Sources(httpContext)),
             ["sources"] => NotAllowed(httpContext, "GET", traceId),
             ["activity"] when HttpMethods.IsGet(method) => Task.FromResult(Console.ConsoleAdminApi.Activity(httpContext)),
@@ -278,17 +281,31 @@ public static class HttpAdmin
         return Json(new AdminTargets(paused), AdminJsonContext.Default.AdminTargets);
     }
 
-    private static async Task<IntakeResponse> ResumeAsync(HttpContext httpContext, string source, string traceId)
+    // "source" for its default destination, "source:destination" for a named one: the key the pause is kept under.
+    private static async Task<IntakeResponse> ResumeAsync(HttpContext httpContext, string target, string traceId)
     {
+        var split = target.IndexOf(':', StringComparison.Ordinal);
+        var (source, destination) = split > 0 ? (target[..split], target[(split + 1)..]) : (target, null);
         var options = httpContext.RequestServices.GetRequiredService<IOptionsMonitor<WebhooksOptions>>().CurrentValue;
-        if (!options.Sources.ContainsKey(source))
+        if (!options.Sources.TryGetValue(source, out var configured))
         {
             return Problem(httpContext, new Problem(404, ErrorCodes.NotFound, $"No webhook source named '{source}' is configured.") { Entity = ProblemEntities.Source }, traceId);
         }
 
+        if (destination is not null)
+        {
+            if (!configured.ResolveDestinations().TryGetValue(destination, out var resolved))
+            {
+                return Problem(httpContext, new Problem(404, ErrorCodes.NotFound, $"Source '{source}' has no destination named '{destination}'.") { Entity = ProblemEntities.Destination }, traceId);
+            }
+
+            destination = resolved.Name;
+        }
+
+        var key = DestinationNames.PauseKey(source, destination);
         var registry = httpContext.RequestServices.GetService<TargetPauseRegistry>();
-        var resumed = registry is not null && await registry.ResumeAsync(source, "admin API", httpContext.RequestAborted);
-        return Json(new AdminResumeResult(source, resumed), AdminJsonContext.Default.AdminResumeResult);
+        var resumed = registry is not null && await registry.ResumeAsync(key, "admin API", httpContext.RequestAborted);
+        return Json(new AdminResumeResult(key, resumed), AdminJsonContext.Default.AdminResumeResult);
     }
 
     private static DeadLetterStore Store(HttpContext httpContext)

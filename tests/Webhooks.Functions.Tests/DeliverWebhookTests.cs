@@ -101,7 +101,58 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Single(_target.Requests);
     }
 
-    private FunctionsHost Host(string connectionString) => new(new Dictionary<string, string?>
+    [Fact]
+    public async Task FanOut_OnQueue1_WritesOneMessagePerMatchingDestinationThere_EachThenDeliveredToItsOwnTarget()
+    {
+        await using var audit = await ScriptedTarget.StartAsync();
+        await using var host = Host(azurite.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Webhooks:Sources:shop:Destinations:billing:Url"] = _target.Url.ToString(),
+            ["Webhooks:Sources:shop:Destinations:billing:Filter:type"] = "invoice.*",
+            ["Webhooks:Sources:shop:Destinations:crm:Url"] = new Uri(_target.BaseUri, "/crm").ToString(),
+            ["Webhooks:Sources:shop:Destinations:crm:Filter:type"] = "customer.*",
+            ["Webhooks:Sources:shop:Destinations:audit:Url"] = audit.Url.ToString(),
+        });
+        var envelope = Envelope();
+
+        await Function(host).Run1(Message(envelope), CancellationToken.None);
+
+        Assert.Empty(_target.Requests); // the fan-out calls nobody
+        Assert.Empty(await PeekAsync(_deliveries));
+        var queue1 = new QueueClient(azurite.ConnectionString, _deliveries + "-1", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var copies = (await queue1.ReceiveMessagesAsync(32)).Value;
+        Assert.Equal(["audit", "billing"], copies.Select(c => EnvelopeSerializer.Deserialize(c.Body.ToArray()).Destination).Order());
+
+        foreach (var copy in copies)
+        {
+            await Function(host).Run1(copy.Body, CancellationToken.None);
+        }
+
+        var toBilling = Assert.Single(_target.Requests);
+        Assert.Equal(("/hooks", $"{envelope.Id}:billing"), (toBilling.PathAndQuery, toBilling.Header("Idempotency-Key")));
+        Assert.Equal(Encoding.UTF8.GetBytes(Body), toBilling.Body);
+        var toAudit = Assert.Single(audit.Requests);
+        Assert.Equal($"{envelope.Id}:audit", toAudit.Header("Idempotency-Key"));
+        Assert.Equal(Encoding.UTF8.GetBytes(Body), toAudit.Body);
+        Assert.Empty(await PeekAsync(_deliveries + "-dlq"));
+    }
+
+    private FunctionsHost Host(string connectionString, IReadOnlyDictionary<string, string?>? destinations = null)
+    {
+        var settings = Settings(connectionString);
+        if (destinations is not null)
+        {
+            settings.Remove("Webhooks:Sources:shop:Target:Url");
+            foreach (var (key, value) in destinations)
+            {
+                settings[key] = value;
+            }
+        }
+
+        return new FunctionsHost(settings);
+    }
+
+    private Dictionary<string, string?> Settings(string connectionString) => new()
     {
         ["AzureWebJobsStorage"] = connectionString,
         ["Webhooks:Queues:Deliveries"] = _deliveries,
@@ -115,7 +166,7 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
         ["Webhooks:Sources:shop:Verification"] = "standard-webhooks",
         ["Webhooks:Sources:shop:Secrets:0"] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         ["Webhooks:Sources:shop:Target:Url"] = _target.Url.ToString(),
-    });
+    };
 
     private static DeliverWebhook Function(FunctionsHost host) => ActivatorUtilities.CreateInstance<DeliverWebhook>(host.Services);
 

@@ -219,6 +219,12 @@ public sealed class DeliveryProcessor
         // more, the payload container's lifecycle rule does (Delivery README, "Fan-out").
         var ownsBody = destinations.Count == 1;
         ResolvedDestination? destination;
+        if (DestinationNames.IsDefault(envelope.Destination) && !destinations.ContainsKey(DestinationNames.Default))
+        {
+            // Written while the source had its single Target; it has named destinations now: route it like new.
+            envelope.Destination = null;
+        }
+
         if (envelope.Destination is null)
         {
             IReadOnlyList<ResolvedDestination> matched;

@@ -94,6 +94,11 @@ internal sealed class InMemoryQueue(string name, TimeProvider time, bool exists 
     {
         Calls.Add($"update {messageId} visibility={visibilityTimeout.TotalSeconds}");
         var stored = Find(messageId, popReceipt);
+        if (message is not null)
+        {
+            stored.Text = message.ToString(); // as Storage does: the update replaces the content
+        }
+
         stored.PopReceipt = Guid.NewGuid().ToString("N");
         stored.VisibleAt = time.GetUtcNow() + visibilityTimeout;
         return Task.FromResult(Of(QueuesModelFactory.UpdateReceipt(stored.PopReceipt, stored.VisibleAt)));
@@ -130,7 +135,7 @@ internal sealed class InMemoryQueue(string name, TimeProvider time, bool exists 
     {
         public string Id { get; } = id;
 
-        public string Text { get; } = text;
+        public string Text { get; set; } = text;
 
         public DateTimeOffset InsertedOn { get; } = insertedOn;
 

@@ -38,7 +38,7 @@ public sealed class FanOutCrashTests(AzuriteFixture azurite, ITestOutputHelper o
         }
 
         var queueName = UniqueNames.Queue("fancrash");
-        var queue = new QueueClient(azurite.ConnectionString, queueName);
+        var queue = new QueueClient(azurite.ConnectionString, queueName, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }); // as the app writes them
         await queue.CreateIfNotExistsAsync();
         var bodies = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         for (var i = 0; i < Deliveries; i++)

@@ -48,7 +48,7 @@ switch (arguments.Command)
     case "fanout":
     {
         var options = new FanOutOptions(
-            Messages: arguments.Number("messages", 400),
+            Messages: arguments.Number("messages", 300),
             Rounds: arguments.Number("rounds", 3),
             Concurrency: arguments.Number("concurrency", 16),
             BodyBytes: arguments.Number("body-bytes", 1024),

@@ -29,4 +29,16 @@ public static class DestinationNames
     /// </summary>
     public static string PauseKey(string source, string? destination) =>
         destination is null || IsDefault(destination) ? source : $"{source}:{destination}";
+
+    /// <summary>
+    /// Splits a pause key (<see cref="PauseKey"/>, as pause listings report it in their <c>Source</c>) back into the
+    /// source and destination: a bare source name is its <see cref="Default"/> destination. Source names never
+    /// contain ':', so the first one separates them.
+    /// </summary>
+    public static (string Source, string Destination) ParsePauseKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var colon = key.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? (key, Default) : (key[..colon], key[(colon + 1)..]);
+    }
 }

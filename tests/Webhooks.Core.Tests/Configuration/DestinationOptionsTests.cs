@@ -148,4 +148,13 @@ public class DestinationOptionsTests
 
         Assert.Null(options.Sources["shop"].Destinations["crm"].Auth!.Secret);
     }
+
+    [Theory]
+    [InlineData("stripe", "stripe", "default")]
+    [InlineData("stripe:crm", "stripe", "crm")]
+    public void PauseKey_RoundTrips(string key, string source, string destination)
+    {
+        Assert.Equal((source, destination), DestinationNames.ParsePauseKey(key));
+        Assert.Equal(key, DestinationNames.PauseKey(source, destination));
+    }
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 using Webhooks.IntegrationTests.Hosting;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
@@ -101,6 +102,62 @@ public sealed class FanOutTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         Assert.Empty(await DeadLettersAsync(queue, expected: 0));
     }
 
+    [Fact]
+    public async Task OneDestinationsAccountLevelAnswer_PausesOnlyIt()
+    {
+        await using var billing = await ScriptedTarget.StartAsync();
+        await using var audit = await ScriptedTarget.StartAsync();
+        billing.Default = TargetReply.Of(401);
+        var queue = UniqueNames.Queue("fanout");
+        await using var host = CreateHost(queue, new Dictionary<string, string?>
+        {
+            ["Webhooks:Sources:shop:Destinations:billing:Url"] = billing.Url.ToString(),
+            ["Webhooks:Sources:shop:Destinations:audit:Url"] = audit.Url.ToString(),
+            ["Webhooks:Queues:Pauses"] = "p" + queue.Replace("-", string.Empty, StringComparison.Ordinal)[..20],
+        });
+        using var client = host.CreateClient();
+
+        // The first delivery pauses billing; the next two arrive once it is paused (copies already in flight when a
+        // pause begins still make their call).
+        using (var first = await client.SendAsync(Signed(Deliveries[0].Id, Deliveries[0].Body)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        await billing.WaitForAnsweredAsync(1, TimeSpan.FromSeconds(30));
+        foreach (var (id, body) in Deliveries.Skip(1).Take(2))
+        {
+            using var response = await client.SendAsync(Signed(id, body));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await audit.WaitForAnsweredAsync(3, TimeSpan.FromSeconds(30));
+        var pauses = host.Services.GetRequiredService<Webhooks.Delivery.TargetPauseRegistry>();
+        var pause = await PollAsync(async () => await pauses.SnapshotAsync(CancellationToken.None), p => p.Count == 1 && p[0].Held == 3);
+
+        // billing's three copies: one called (401, pausing it), two held without a call; audit untouched by it.
+        var only = Assert.Single(pause);
+        Assert.Equal(("shop:billing", 401, 3L), (only.Source, only.Status, only.Held));
+        Assert.Single(billing.Requests);
+        AssertReceived(audit.Requests, "audit", ["evt_inv_paid", "evt_cus_new", "evt_inv_final"]);
+        Assert.Empty(await DeadLettersAsync(queue, expected: 0));
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     private static void AssertReceived(IReadOnlyList<ReceivedRequest> requests, string destination, string[] ids)
     {
         Assert.Equal(ids.Order(), requests.Select(r => r.Header("Idempotency-Key")!.Split(':')[0]).Order());
@@ -163,6 +220,7 @@ public sealed class FanOutTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Webhooks:Queues:Deliveries"] = deliveries,
             ["Webhooks:Queues:DeadLetter"] = deliveries + "-dlq",
+            ["Webhooks:Queues:Payloads"] = deliveries + "-payloads", // duplicate detection per test: the delivery ids repeat
             ["Webhooks:Sources:shop:Verification"] = "standard-webhooks",
             ["Webhooks:Sources:shop:Secrets:0"] = SignedRequests.Secret,
             ["Webhooks:Delivery:AllowPrivateNetworkTargets"] = "true",

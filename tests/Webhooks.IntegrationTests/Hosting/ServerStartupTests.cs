@@ -30,6 +30,31 @@ public sealed class ServerStartupTests
     }
 
     [Fact]
+    public async Task InvalidDestinations_ExitWith2_OneLineNamingEachSetting()
+    {
+        var (exitCode, stderr) = await RunAsync(FreePort(), new()
+        {
+            ["Webhooks__Sources__stripe__Verification"] = "stripe",
+            ["Webhooks__Sources__stripe__Secrets__0"] = "whsec_test",
+            ["Webhooks__Sources__stripe__Target__Url"] = "https://legacy.example.com/hooks",
+            ["Webhooks__Sources__stripe__Destinations__billing__Url"] = "https://billing.example.com/hooks",
+            ["Webhooks__Sources__stripe__Destinations__billing__Filter__data..status"] = "paid",
+            ["Webhooks__Sources__stripe__Destinations__crm__Url"] = "not a url",
+            ["Webhooks__Sources__stripe__Destinations__crm__Filter__type"] = "*.created",
+            ["Webhooks__Sources__stripe__Destinations__audit__Url"] = "https://audit.example.com/hooks",
+            ["Webhooks__Sources__stripe__Destinations__audit__Filter__header"] = "push",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("  - Webhooks:Sources:stripe:Target:Url and Webhooks:Sources:stripe:Destinations are both set", stderr, StringComparison.Ordinal);
+        Assert.Contains("  - Webhooks:Sources:stripe:Destinations:billing:Filter:data..status must be a dotted JSON path", stderr, StringComparison.Ordinal);
+        Assert.Contains("  - Webhooks:Sources:stripe:Destinations:crm:Url must be an absolute http or https URL.", stderr, StringComparison.Ordinal);
+        Assert.Contains("  - Webhooks:Sources:stripe:Destinations:crm:Filter:type '*.created' may use * only at the end", stderr, StringComparison.Ordinal);
+        Assert.Contains("  - Webhooks:Sources:stripe:Destinations:audit:Filter:header: needs a header name", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnreadableSettingValue_ExitsWith2_NamingTheSetting()
     {
         var (exitCode, stderr) = await RunAsync(FreePort(), new() { ["Webhooks__Intake__QueueWriteTimeout"] = "soon" });

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Webhooks.Configuration;
 using Webhooks.Envelopes;
 using Webhooks.Payloads;
@@ -7,8 +6,8 @@ namespace Webhooks.Delivery.Routing;
 
 /// <summary>
 /// Picks the destinations a not-yet-fanned-out delivery goes to: those whose filter matches. The body is read at most
-/// once, and only when some filter looks into it (inline, or the claim-check blob streamed once); a body that is not
-/// JSON matches only header-only filters.
+/// once, and only when some filter looks into it (inline, or the claim-check blob streamed once through a small
+/// buffer by <see cref="JsonFields"/>, never held whole); a body that is not JSON matches only header-only filters.
 /// </summary>
 /// <param name="payloads">Where claim-check bodies are read from; null when this deployment stores none.</param>
 public sealed class DeliveryRouter(PayloadStore? payloads = null)
@@ -29,32 +28,25 @@ public sealed class DeliveryRouter(PayloadStore? payloads = null)
             return all;
         }
 
-        using var document = all.Exists(d => d.Filter.NeedsBody) ? await ReadJsonAsync(envelope, cancellationToken).ConfigureAwait(false) : null;
-        JsonElement? root = document?.RootElement;
-        return all.FindAll(d => d.Filter.Matches(root, envelope.Headers));
+        var paths = all.SelectMany(d => d.Filter.Paths).ToList();
+        var body = paths.Count > 0 ? await ReadFieldsAsync(envelope, paths, cancellationToken).ConfigureAwait(false) : null;
+        return all.FindAll(d => d.Filter.Matches(body, envelope.Headers));
     }
 
-    private async Task<JsonDocument?> ReadJsonAsync(DeliveryEnvelope envelope, CancellationToken cancellationToken)
+    // Null when the body is not JSON: no path can match, header entries still can.
+    private async Task<JsonFields?> ReadFieldsAsync(DeliveryEnvelope envelope, List<string[]> paths, CancellationToken cancellationToken)
     {
-        try
+        if (envelope.Body is { } inline)
         {
-            if (envelope.Body is { } inline)
-            {
-                return JsonDocument.Parse(inline);
-            }
-
-            var reference = envelope.BodyRef ?? throw new InvalidOperationException("The delivery carries neither a body nor a body reference.");
-            var store = payloads ?? throw new InvalidOperationException("The delivery's body is a claim check, but no payload store is registered.");
-            var download = await store.OpenReadAsync(reference, cancellationToken).ConfigureAwait(false);
-            await using (download.ConfigureAwait(false))
-            {
-                return await JsonDocument.ParseAsync(download.Content, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
+            return JsonFields.Read(inline, paths);
         }
-        catch (JsonException)
+
+        var reference = envelope.BodyRef ?? throw new InvalidOperationException("The delivery carries neither a body nor a body reference.");
+        var store = payloads ?? throw new InvalidOperationException("The delivery's body is a claim check, but no payload store is registered.");
+        var download = await store.OpenReadAsync(reference, cancellationToken).ConfigureAwait(false);
+        await using (download.ConfigureAwait(false))
         {
-            // Not JSON (or deeper than we read): no path can match, header entries still can.
-            return null;
+            return await JsonFields.ReadAsync(download.Content, paths, cancellationToken).ConfigureAwait(false);
         }
     }
 }

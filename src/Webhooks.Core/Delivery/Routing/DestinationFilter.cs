@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Webhooks.Envelopes;
-using Webhooks.Intake;
-
 namespace Webhooks.Delivery.Routing;
 
 /// <summary>
@@ -11,7 +7,7 @@ namespace Webhooks.Delivery.Routing;
 /// </summary>
 /// <remarks>
 /// JSON strings compare by their text, numbers and booleans by their JSON text (<c>42</c>, <c>1.5</c>, <c>true</c>);
-/// null, arrays and objects never match a value, nor does a missing path. Comparison is ordinal. A body that is not
+/// null, arrays and objects never match a value, nor does a missing path (<see cref="JsonFields"/> reads them). Comparison is ordinal. A body that is not
 /// JSON matches no path entry, so only header-only filters can take it. Immutable and thread-safe.
 /// </remarks>
 public sealed class DestinationFilter
@@ -29,7 +25,10 @@ public sealed class DestinationFilter
     public bool MatchesEverything => _entries.Length == 0;
 
     /// <summary>True when an entry looks into the body, so the body must be read to decide.</summary>
-    public bool NeedsBody => _entries.Any(e => e.Header is null);
+    public bool NeedsBody => _entries.Any(e => e.Path is not null);
+
+    /// <summary>The body paths the entries look at (dotted paths split into steps).</summary>
+    public IEnumerable<string[]> Paths => _entries.Where(e => e.Path is not null).Select(e => e.Path!);
 
     /// <summary>What is wrong with each bad entry, as "<c>&lt;key&gt;</c> …" phrases; empty when every entry is usable.</summary>
     public static IReadOnlyList<string> Validate(IReadOnlyDictionary<string, string>? filter)
@@ -74,15 +73,18 @@ public sealed class DestinationFilter
         return new DestinationFilter([.. entries]);
     }
 
-    /// <summary>Whether a delivery with this body (null: not JSON, or not read) and these kept headers matches.</summary>
-    public bool Matches(JsonElement? body, IReadOnlyDictionary<string, string> headers)
+    /// <summary>
+    /// Whether a delivery matches: <paramref name="body"/> holds the values at <see cref="Paths"/> (null: the body is
+    /// not JSON, or was not read), <paramref name="headers"/> the request headers intake kept.
+    /// </summary>
+    public bool Matches(JsonFields? body, IReadOnlyDictionary<string, string> headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
         foreach (var entry in _entries)
         {
             var text = entry.Header is { } name
                 ? HeaderValue(headers, name)
-                : body is { } root ? ScalarText(root, entry.Path!) : null;
+                : body?[entry.Path!];
             if (text is null || !entry.IsMatch(text))
             {
                 return false;
@@ -91,9 +93,6 @@ public sealed class DestinationFilter
 
         return true;
     }
-
-    /// <summary>As <see cref="Matches(JsonElement?, IReadOnlyDictionary{string, string})"/> for an envelope's headers.</summary>
-    public bool Matches(JsonElement? body, DeliveryEnvelope envelope) => Matches(body, envelope.Headers);
 
     private static string? SelectorProblem(string key)
     {
@@ -155,27 +154,6 @@ public sealed class DestinationFilter
         }
 
         return null;
-    }
-
-    private static string? ScalarText(JsonElement root, string[] path)
-    {
-        var value = root;
-        foreach (var segment in path)
-        {
-            if (!SenderJson.TryGetProperty(value, segment, out value))
-            {
-                return null;
-            }
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => SenderJson.GetString(value),
-            JsonValueKind.Number => value.GetRawText(),
-            JsonValueKind.True => "true",
-            JsonValueKind.False => "false",
-            _ => null,
-        };
     }
 
     // Items: exact values, or prefixes when they end in '*'. No items: a refused entry, which never matches.

@@ -369,6 +369,64 @@ public sealed class FanOutProcessorTests : IDisposable
         payloads.Verify(p => p.UploadAsync("stripe", "evt_23", It.IsAny<ReadOnlyMemory<byte>>(), "application/json", It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    [Fact]
+    public async Task ClaimCheckBody_IsReadOnceToRoute_SharedByTheCopies_AndNotDeletedByTheFirstDone()
+    {
+        var reference = new BodyReference("webhooks-payloads", "payloads/stripe/evt_24", 22);
+        var payloads = new Mock<Webhooks.Payloads.PayloadStore>(MockBehavior.Strict, Mock.Of<Azure.Storage.Blobs.BlobServiceClient>(), Microsoft.Extensions.Options.Options.Create(_options));
+        payloads.Setup(p => p.OpenReadAsync(reference, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => new Webhooks.Payloads.PayloadDownload(new MemoryStream("""{"type":"invoice.paid"}"""u8.ToArray()), 22));
+        var processor = ProcessorWith(payloads.Object);
+        var envelope = Envelope("evt_24", "{}");
+        (envelope.Body, envelope.BodyRef) = (null, reference);
+        _deliveries.Add(Json(envelope));
+
+        var fannedOut = await processor.ProcessReceivedAsync(_deliveries, await ReceiveAsync());
+        payloads.Verify(p => p.OpenReadAsync(reference, It.IsAny<CancellationToken>()), Times.Once);
+        var delivered = await processor.ProcessReceivedAsync(_deliveries, await ReceiveAsync());
+
+        Assert.Equal(DeliveryOutcomeKind.FannedOut, fannedOut.Kind);
+        Assert.Equal((DeliveryOutcomeKind.Delivered, "billing"), (delivered.Kind, delivered.Destination));
+        Assert.Equal("""{"type":"invoice.paid"}"""u8.ToArray(), Assert.Single(_targets.Requests).Body);
+        Assert.All(_deliveries.Texts, t => Assert.Equal(reference, EnvelopeSerializer.Deserialize(Encoding.UTF8.GetBytes(t)).BodyRef));
+        payloads.Verify(p => p.DeleteAsync(It.IsAny<BodyReference>(), It.IsAny<CancellationToken>()), Times.Never); // the lifecycle rule's job
+    }
+
+    [Fact]
+    public async Task Spans_SayWhereADeliveryWent_FanOutCountThenEachDestination()
+    {
+        var spans = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == WebhooksTelemetry.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if ((string?)activity.GetTagItem(WebhooksTelemetry.Tags.DeliveryId) == "evt_span")
+                {
+                    lock (spans)
+                    {
+                        spans.Add(activity);
+                    }
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        _options.Sources["stripe"].Destinations["crm"].Filter["type"] = "customer.*";
+        _deliveries.Add(Json(Envelope("evt_span", """{"type":"invoice.paid"}""")));
+
+        await ProcessNextAsync();
+        await ProcessNextAsync();
+        await ProcessNextAsync();
+
+        Assert.Equal(3, spans.Count);
+        Assert.Equal((DeliveryAttemptOutcomes.FannedOut, 2), ((string?)spans[0].GetTagItem(WebhooksTelemetry.Tags.Outcome), (int?)spans[0].GetTagItem(WebhooksTelemetry.Tags.FanOut)));
+        Assert.Null(spans[0].GetTagItem(WebhooksTelemetry.Tags.Destination));
+        Assert.Equal(
+            [("billing", DeliveryAttemptOutcomes.Done), ("audit", DeliveryAttemptOutcomes.Done)],
+            spans.Skip(1).Select(a => ((string)a.GetTagItem(WebhooksTelemetry.Tags.Destination)!, (string)a.GetTagItem(WebhooksTelemetry.Tags.Outcome)!)));
+    }
+
     private DeliveryProcessor ProcessorWith(Webhooks.Payloads.PayloadStore payloads)
     {
         var monitor = new TestOptionsMonitor<WebhooksOptions>(_options);
@@ -380,7 +438,7 @@ public sealed class FanOutProcessorTests : IDisposable
         service.Setup(s => s.GetQueueClient(DeliveriesName + "-poison")).Returns(new InMemoryQueue(DeliveriesName + "-poison", _time));
         return new DeliveryProcessor(
             new WebhookQueues(service.Object, new QueueNamesOptions { Deliveries = DeliveriesName, DeadLetter = DeadLetterName }),
-            new TargetClient(factory.Object, monitor, _time),
+            new TargetClient(factory.Object, monitor, _time, payloads: payloads),
             new TargetGuard(monitor, new FakeResolver()),
             new DeliveryClassifier(new Backoff(new FixedRandom(0.5))),
             _pauses,
@@ -417,11 +475,10 @@ public sealed class FanOutProcessorTests : IDisposable
         return await ProcessNextAsync();
     }
 
-    private async Task<DeliveryOutcome> ProcessNextAsync()
-    {
-        var message = Assert.Single((await _deliveries.ReceiveMessagesAsync(1, TimeSpan.FromMinutes(2))).Value);
-        return await _processor.ProcessReceivedAsync(_deliveries, message);
-    }
+    private async Task<DeliveryOutcome> ProcessNextAsync() => await _processor.ProcessReceivedAsync(_deliveries, await ReceiveAsync());
+
+    private async Task<Azure.Storage.Queues.Models.QueueMessage> ReceiveAsync() =>
+        Assert.Single((await _deliveries.ReceiveMessagesAsync(1, TimeSpan.FromMinutes(2))).Value);
 
     private static string Json(DeliveryEnvelope envelope) => Encoding.UTF8.GetString(EnvelopeSerializer.Serialize(envelope));
 

@@ -284,15 +284,16 @@ public static class HttpAdmin
     // "source" for its default destination, "source:destination" for a named one: the key the pause is kept under.
     private static async Task<IntakeResponse> ResumeAsync(HttpContext httpContext, string target, string traceId)
     {
-        var split = target.IndexOf(':', StringComparison.Ordinal);
-        var (source, destination) = split > 0 ? (target[..split], target[(split + 1)..]) : (target, null);
+        var (source, destination) = DestinationNames.ParsePauseKey(target);
         var options = httpContext.RequestServices.GetRequiredService<IOptionsMonitor<WebhooksOptions>>().CurrentValue;
         if (!options.Sources.TryGetValue(source, out var configured))
         {
             return Problem(httpContext, new Problem(404, ErrorCodes.NotFound, $"No webhook source named '{source}' is configured.") { Entity = ProblemEntities.Source }, traceId);
         }
 
-        if (destination is not null)
+        // A bare source name is its default destination; a source with named destinations has none, and its pause
+        // key is the bare name too, so only a named destination is checked.
+        if (!DestinationNames.IsDefault(destination))
         {
             if (!configured.ResolveDestinations().TryGetValue(destination, out var resolved))
             {

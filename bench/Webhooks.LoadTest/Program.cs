@@ -2,7 +2,7 @@ using Webhooks.Harness.Cli;
 using Webhooks.Harness.Reporting;
 using Webhooks.Harness.Scenarios;
 
-// dotnet run -c Release --project bench/Webhooks.LoadTest -- <intake|delivery|telemetry|memory|large> [options]; see docs/benchmarks.md.
+// dotnet run -c Release --project bench/Webhooks.LoadTest -- <intake|delivery|fanout|telemetry|memory|large> [options]; see docs/benchmarks.md.
 using var console = HarnessConsole.Start(args);
 var (arguments, machine) = (console.Arguments, console.Machine);
 switch (arguments.Command)
@@ -41,6 +41,27 @@ switch (arguments.Command)
         var report = await DeliveryBenchmark.RunAsync(options, Console.Out, console.Cancellation);
         Console.WriteLine();
         Console.WriteLine(DeliveryMarkdown.Render(report, machine));
+        await ReportFiles.WriteAsync(json, new { machine, report });
+        return 0;
+    }
+
+    case "fanout":
+    {
+        var options = new FanOutOptions(
+            Messages: arguments.Number("messages", 300),
+            Rounds: arguments.Number("rounds", 3),
+            Concurrency: arguments.Number("concurrency", 16),
+            BodyBytes: arguments.Number("body-bytes", 1024),
+            IntakeConcurrency: arguments.Number("intake-concurrency", 16),
+            IntakeDuration: arguments.Seconds("duration", TimeSpan.FromSeconds(10)),
+            IntakeWarmup: arguments.Seconds("warmup", TimeSpan.FromSeconds(3)),
+            HostLogLevel: arguments.Text("host-log-level", "Warning")!);
+        var json = arguments.Text("json");
+        arguments.EnsureAllUsed();
+        var report = await FanOutBenchmark.RunAsync(options, Console.Out, console.Cancellation);
+        Console.WriteLine();
+        Console.WriteLine(machine);
+        Console.WriteLine(report.ToMarkdown());
         await ReportFiles.WriteAsync(json, new { machine, report });
         return 0;
     }
@@ -98,6 +119,6 @@ switch (arguments.Command)
     }
 
     default:
-        Console.Error.WriteLine("Usage: Webhooks.LoadTest <intake|delivery|telemetry|memory|large> [--concurrency N] [--duration s] [--warmup s] [--rounds N] [--count N] [--body-bytes N] [--block-bytes N] [--json file]");
+        Console.Error.WriteLine("Usage: Webhooks.LoadTest <intake|delivery|fanout|telemetry|memory|large> [--concurrency N] [--duration s] [--warmup s] [--rounds N] [--count N] [--body-bytes N] [--block-bytes N] [--json file]");
         return 2;
 }

@@ -14,7 +14,7 @@ internal sealed class AdminQuery
     public const int MaxTake = 1000;
 
     /// <summary>The dead-letter filters, shared by list and purge (and by the replay body).</summary>
-    public static readonly string[] FilterKeys = ["source", "reason", "status", "errorCode", "from", "to", "poisoned"];
+    public static readonly string[] FilterKeys = ["source", "destination", "reason", "status", "errorCode", "from", "to", "poisoned"];
 
     // Longest unknown key quoted back in an error.
     private const int MaxQuotedKey = 64;
@@ -44,10 +44,11 @@ internal sealed class AdminQuery
         }
     }
 
-    /// <summary>source, reason, status, errorCode, from, to, poisoned.</summary>
+    /// <summary>source, destination, reason, status, errorCode, from, to, poisoned.</summary>
     public DeadLetterFilter Filter() => new()
     {
         Source = Text("source"),
+        Destination = Text("destination"),
         Reason = Text("reason"),
         Status = Int("status", 100, 599),
         ErrorCode = Text("errorCode"),

@@ -7,14 +7,16 @@ namespace Webhooks.Hosting;
 
 /// <summary>
 /// The body of <c>POST /api/admin/deadletters/replay</c>: <c>{"ids":[…]}</c> or <c>{"all":true, "source":…,
-/// "reason":…, "status":…, "errorCode":…, "from":…, "to":…, "poisoned":…}</c>, plus optional <c>"dryRun"</c>,
-/// <c>"rate"</c> (messages per second), <c>"maxItems"</c> and <c>"continue"</c> (a previous answer's continuation).
+/// "destination":…, "reason":…, "status":…, "errorCode":…, "from":…, "to":…, "poisoned":…}</c>, plus optional <c>"dryRun"</c>,
+/// <c>"rate"</c> (messages per second), <c>"maxItems"</c>, <c>"continue"</c> (a previous answer's continuation) and
+/// <c>"toDestination"</c> (send to this destination of the same source instead of each entry's own). <c>"destination"</c>
+/// is a filter, as everywhere else, so a selection is never widened by a field meant as a target.
 /// </summary>
 internal sealed class AdminReplayRequest
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    private static readonly string[] Fields = ["ids", "all", .. AdminQuery.FilterKeys, "dryRun", "rate", "maxItems", "continue"];
+    private static readonly string[] Fields = ["ids", "all", .. AdminQuery.FilterKeys, "dryRun", "rate", "maxItems", "continue", "toDestination"];
 
     public required DeadLetterSelection Selection { get; init; }
 
@@ -27,6 +29,9 @@ internal sealed class AdminReplayRequest
 
     /// <summary>A previous answer's <c>continuation</c> (<c>"continue"</c>), to go on where it stopped.</summary>
     public string? Continuation { get; init; }
+
+    /// <summary>The destination to replay to instead of each entry's own (<c>"toDestination"</c>); null keeps theirs.</summary>
+    public string? ToDestination { get; init; }
 
     /// <summary>Parses the body; returns field errors instead of throwing.</summary>
     public static AdminReplayRequest? TryParse(ReadOnlySpan<byte> body, out Dictionary<string, string[]> errors)
@@ -114,9 +119,11 @@ internal sealed class AdminReplayRequest
             }
 
             var continuation = Text("continue");
+            var toDestination = Text("toDestination");
             var filter = new DeadLetterFilter
             {
                 Source = Text("source"),
+                Destination = Text("destination"),
                 Reason = Text("reason"),
                 Status = status,
                 ErrorCode = Text("errorCode"),
@@ -137,7 +144,7 @@ internal sealed class AdminReplayRequest
 
             return errors.Count > 0
                 ? null
-                : new AdminReplayRequest { Selection = new DeadLetterSelection { Ids = ids, Filter = filter, All = all }, DryRun = dryRun, Rate = rate, MaxItems = maxItems, Continuation = continuation };
+                : new AdminReplayRequest { Selection = new DeadLetterSelection { Ids = ids, Filter = filter, All = all }, DryRun = dryRun, Rate = rate, MaxItems = maxItems, Continuation = continuation, ToDestination = toDestination };
         }
     }
 

@@ -21,15 +21,17 @@ namespace Webhooks.Hosting;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item><c>GET deadletters</c> — filters <c>source, reason, status, errorCode, from, to, poisoned</c>; paging <c>limit</c> (or <c>take</c>)
+/// <item><c>GET deadletters</c> — filters <c>source, destination, reason, status, errorCode, from, to, poisoned</c>; paging <c>limit</c> (or <c>take</c>)
 /// and <c>continue</c> (the previous page's <c>continuation</c>; <c>hasMore</c> says whether one exists); <c>skip</c> still works, walking pages.</item>
 /// <item><c>GET deadletters/{id}</c> — one entry by delivery id or message id, full record.</item>
 /// <item><c>GET deadletters/{id}/body</c> — its delivery body as a download (inline or claim check); <c>Range: bytes=0-N</c> for a preview.</item>
 /// <item><c>POST deadletters/replay</c> — body <c>{"ids":[…]}</c> or <c>{"all":true, filters…}</c>, <c>dryRun</c>, <c>rate</c>,
-/// <c>maxItems</c>, <c>continue</c>. Runs at most 180 s per request; an unfinished one answers <c>complete: false</c> with a <c>continuation</c>.</item>
+/// <c>maxItems</c>, <c>continue</c>, <c>toDestination</c> (body or query: another destination of the same source; unknown → 400
+/// <c>unknownDestination</c> before anything moves). Runs at most 180 s per request; an unfinished one answers <c>complete: false</c> with a <c>continuation</c>.</item>
 /// <item><c>DELETE deadletters?confirm=true</c> — purge <c>id=</c> values, or <c>all=true</c> with filters; <c>maxItems</c>, <c>continue</c> as for replay.</item>
 /// <item><c>GET queues</c> — depth and oldest age of every queue.</item>
-/// <item><c>GET targets</c>, <c>POST targets/{source}/resume</c> — paused targets of this instance.</item>
+/// <item><c>GET targets</c>, <c>POST targets/{source}/resume</c> — paused targets of this instance; a named destination's pause is
+/// listed as <c>source:destination</c> and resumed at <c>targets/{source}:{destination}/resume</c> or <c>targets/{source}/{destination}/resume</c>.</item>
 /// <item><c>GET sources</c>, <c>GET activity</c> — for the console: sources without secrets, and this instance's last hour of outcomes.</item>
 /// </list>
 /// A query key (or replay body field) an endpoint does not take is a 400 naming it, so a typo never widens a
@@ -98,6 +100,8 @@ public static class HttpAdmin
             ["targets"] => NotAllowed(httpContext, "GET", traceId),
             ["targets", var source, "resume"] when HttpMethods.IsPost(method) => WithoutQuery(httpContext, traceId, () => ResumeAsync(httpContext, source, traceId)),
             ["targets", _, "resume"] => NotAllowed(httpContext, "POST", traceId),
+            ["targets", var source, var destination, "resume"] when HttpMethods.IsPost(method) => WithoutQuery(httpContext, traceId, () => ResumeAsync(httpContext, $"{source}:{destination}", traceId)),
+            ["targets", _, _, "resume"] => NotAllowed(httpContext, "POST", traceId),
             ["sources"] when HttpMethods.IsGet(method) => Task.FromResult(Console.ConsoleAdminApi.Sources(httpContext)),
             ["sources"] => NotAllowed(httpContext, "GET", traceId),
             ["activity"] when HttpMethods.IsGet(method) => Task.FromResult(Console.ConsoleAdminApi.Activity(httpContext)),
@@ -163,8 +167,14 @@ public static class HttpAdmin
         }
 
         var request = AdminReplayRequest.TryParse(body, out var errors);
-        var query = new AdminQuery(httpContext.Request.Query, "dryRun");
+        var query = new AdminQuery(httpContext.Request.Query, "dryRun", "toDestination");
         var queryDryRun = query.Bool("dryRun");
+        var queryDestination = query.Text("toDestination");
+        if (request?.ToDestination is { } bodyDestination && queryDestination is not null && !string.Equals(bodyDestination, queryDestination, StringComparison.OrdinalIgnoreCase))
+        {
+            query.Errors["toDestination"] = ["The body and the query name different destinations; give one."];
+        }
+
         if (request is null || query.Errors.Count > 0)
         {
             foreach (var (field, messages) in query.Errors)
@@ -175,6 +185,19 @@ public static class HttpAdmin
             return Invalid(httpContext, errors, traceId);
         }
 
+        string? toDestination = null;
+        if ((request.ToDestination ?? queryDestination) is { } asked)
+        {
+            var options = httpContext.RequestServices.GetRequiredService<IOptionsMonitor<WebhooksOptions>>().CurrentValue;
+            var check = await ReplayDestinationCheck.CheckAsync(asked, request.Selection, options.Sources, Store(httpContext), "toDestination", httpContext.RequestAborted);
+            if (check.Problem is { } refused)
+            {
+                return Problem(httpContext, refused, traceId);
+            }
+
+            toDestination = check.Destination;
+        }
+
         // Bounded to what fits one request (the Functions front end cuts requests at 230 s): an unfinished replay
         // answers with a continuation that the next call passes back.
         var budget = new DeadLetterBudget { MaxDuration = ReplayBudget, MaxItems = request.MaxItems, Continuation = request.Continuation };
@@ -183,7 +206,7 @@ public static class HttpAdmin
         {
             result = await Store(httpContext).ReplayAsync(
                 request.Selection,
-                new ReplayOptions { DryRun = request.DryRun || queryDryRun == true, RatePerSecond = request.Rate, Budget = budget },
+                new ReplayOptions { DryRun = request.DryRun || queryDryRun == true, RatePerSecond = request.Rate, Budget = budget, ToDestination = toDestination },
                 cancellationToken: httpContext.RequestAborted);
         }
         catch (ArgumentException ex) when (ex.ParamName == "continuation")
@@ -192,8 +215,8 @@ public static class HttpAdmin
         }
 
         Logger(httpContext.RequestServices).LogInformation(
-            "Admin replay: {Matched} matched, {Replayed} replayed, {Failed} failed (dry run: {DryRun}, trace {TraceId})",
-            result.Matched, result.Replayed, result.Failed, result.DryRun, traceId);
+            "Admin replay: {Matched} matched, {Replayed} replayed, {Failed} failed (dry run: {DryRun}, to destination: {ToDestination}, trace {TraceId})",
+            result.Matched, result.Replayed, result.Failed, result.DryRun, toDestination ?? "(their own)", traceId);
         return Json(result, DeadLetterJsonContext.Default.ReplayResult);
     }
 
@@ -258,17 +281,32 @@ public static class HttpAdmin
         return Json(new AdminTargets(paused), AdminJsonContext.Default.AdminTargets);
     }
 
-    private static async Task<IntakeResponse> ResumeAsync(HttpContext httpContext, string source, string traceId)
+    // "source" for its default destination, "source:destination" for a named one: the key the pause is kept under.
+    private static async Task<IntakeResponse> ResumeAsync(HttpContext httpContext, string target, string traceId)
     {
+        var (source, destination) = DestinationNames.ParsePauseKey(target);
         var options = httpContext.RequestServices.GetRequiredService<IOptionsMonitor<WebhooksOptions>>().CurrentValue;
-        if (!options.Sources.ContainsKey(source))
+        if (!options.Sources.TryGetValue(source, out var configured))
         {
             return Problem(httpContext, new Problem(404, ErrorCodes.NotFound, $"No webhook source named '{source}' is configured.") { Entity = ProblemEntities.Source }, traceId);
         }
 
+        // A bare source name is its default destination; a source with named destinations has none, and its pause
+        // key is the bare name too, so only a named destination is checked.
+        if (!DestinationNames.IsDefault(destination))
+        {
+            if (!configured.ResolveDestinations().TryGetValue(destination, out var resolved))
+            {
+                return Problem(httpContext, new Problem(404, ErrorCodes.NotFound, $"Source '{source}' has no destination named '{destination}'.") { Entity = ProblemEntities.Destination }, traceId);
+            }
+
+            destination = resolved.Name;
+        }
+
+        var key = DestinationNames.PauseKey(source, destination);
         var registry = httpContext.RequestServices.GetService<TargetPauseRegistry>();
-        var resumed = registry is not null && await registry.ResumeAsync(source, "admin API", httpContext.RequestAborted);
-        return Json(new AdminResumeResult(source, resumed), AdminJsonContext.Default.AdminResumeResult);
+        var resumed = registry is not null && await registry.ResumeAsync(key, "admin API", httpContext.RequestAborted);
+        return Json(new AdminResumeResult(key, resumed), AdminJsonContext.Default.AdminResumeResult);
     }
 
     private static DeadLetterStore Store(HttpContext httpContext)

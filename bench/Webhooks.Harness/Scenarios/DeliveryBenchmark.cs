@@ -184,9 +184,13 @@ public sealed record DrainResult(string Name, long Messages, TimeSpan Elapsed, R
     /// <summary>Messages per second.</summary>
     public double PerSecond => Elapsed > TimeSpan.Zero ? Messages / Elapsed.TotalSeconds : 0;
 
+    /// <summary>Anything unusual about the drain (extra calls, failures the host logged); null when none.</summary>
+    public string? Note { get; init; }
+
     /// <inheritdoc />
     public override string ToString() =>
-        $"{Name,-30} {Messages} messages in {Elapsed.TotalSeconds:F1} s = {PerSecond:F0}/s, host {Resources.HostCpuUs:F0} µs/msg, azurite {Resources.AzuriteCpuUs:F0} µs/msg, machine {Resources.MachineBusy:P0}";
+        $"{Name,-30} {Messages} messages in {Elapsed.TotalSeconds:F1} s = {PerSecond:F0}/s, host {Resources.HostCpuUs:F0} µs/msg, azurite {Resources.AzuriteCpuUs:F0} µs/msg, machine {Resources.MachineBusy:P0}"
+        + (Note is null ? string.Empty : $" [{Note}]");
 }
 
 /// <summary>One round's two drains.</summary>

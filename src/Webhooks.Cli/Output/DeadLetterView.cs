@@ -11,12 +11,13 @@ internal static class DeadLetterView
     {
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn(new TableColumn("Id").NoWrap()) // an id split over two lines cannot be copied or grepped
-            .AddColumns("Source", "Reason", "Status", "Error", "Dead-lettered", "Age", "Attempts");
+            .AddColumns("Source", "Destination", "Reason", "Status", "Error", "Dead-lettered", "Age", "Attempts");
         foreach (var entry in page.Items)
         {
             table.AddRow(
                 Plain(entry.Id + (entry.Poisoned ? " [poisoned]" : string.Empty)),
                 Plain(entry.Source ?? "-"),
+                Plain(entry.Destination ?? "-"),
                 Plain(entry.Reason),
                 Plain(TextFormat.Number(entry.Status)),
                 Plain(entry.ErrorSummary ?? "-"),
@@ -45,6 +46,7 @@ internal static class DeadLetterView
         AddFact(facts, "Message id", entry.MessageId);
         AddFact(facts, "Queue", entry.Queue + (entry.Poisoned ? " (poisoned by the Functions host)" : string.Empty));
         AddFact(facts, "Source", entry.Source);
+        AddFact(facts, "Destination", entry.Destination);
         AddFact(facts, "Reason", entry.Reason);
         AddFact(facts, "Detail", record.Detail);
         AddFact(facts, "Final status", TextFormat.Number(entry.Status));

@@ -10,10 +10,10 @@ internal static class OperationView
     {
         if (result.Items.Count > 0)
         {
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("Id", "Source", "Outcome", "Detail");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("Id", "Source", "Destination", "Outcome", "Detail");
             foreach (var item in result.Items)
             {
-                table.AddRow(new Text(item.Id + (item.Poisoned ? " [poisoned]" : string.Empty)), new Text(item.Source ?? "-"), new Text(item.Outcome), new Text(item.Detail ?? string.Empty));
+                table.AddRow(new Text(item.Id + (item.Poisoned ? " [poisoned]" : string.Empty)), new Text(item.Source ?? "-"), new Text(item.Destination ?? "(fan out)"), new Text(item.Outcome), new Text(item.Detail ?? string.Empty));
             }
 
             console.Write(table);

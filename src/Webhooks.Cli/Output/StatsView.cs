@@ -17,8 +17,8 @@ internal static class StatsView
 
         var oldest = stats.Oldest is null ? string.Empty : $"; oldest {TextFormat.Time(stats.Oldest)} ({TextFormat.Age(stats.OldestAge)} ago)";
         console.WriteLine($"{stats.Total} entries ({stats.Poisoned} poisoned by the host){oldest}.");
-        var grid = new Grid().AddColumns(4);
-        grid.AddRow(Counts("Source", stats.BySource), Counts("Reason", stats.ByReason), Counts("Status", stats.ByStatus), Counts("Error code", stats.ByErrorCode));
+        var grid = new Grid().AddColumns(5);
+        grid.AddRow(Counts("Source", stats.BySource), Counts("Destination", stats.ByDestination), Counts("Reason", stats.ByReason), Counts("Status", stats.ByStatus), Counts("Error code", stats.ByErrorCode));
         console.Write(grid);
         if (stats.Truncated)
         {

@@ -12,6 +12,9 @@ public sealed record DeadLetterFilter
     /// <summary>The source name the delivery arrived on.</summary>
     public string? Source { get; init; }
 
+    /// <summary>The destination the message was for (entries without one never match).</summary>
+    public string? Destination { get; init; }
+
     /// <summary>One of <see cref="Envelopes.DeadLetterReasons"/>.</summary>
     public string? Reason { get; init; }
 
@@ -36,6 +39,7 @@ public sealed record DeadLetterFilter
     /// <summary>Whether <paramref name="entry"/> satisfies every criterion that is set.</summary>
     public bool Matches(DeadLetterSummary entry) =>
         (Source is null || string.Equals(Source, entry.Source, StringComparison.OrdinalIgnoreCase))
+        && (Destination is null || string.Equals(Destination, entry.Destination, StringComparison.OrdinalIgnoreCase))
         && (Reason is null || string.Equals(Reason, entry.Reason, StringComparison.OrdinalIgnoreCase))
         && (Status is null || Status == entry.Status)
         && (ErrorCode is null || string.Equals(ErrorCode, entry.ErrorCode, StringComparison.OrdinalIgnoreCase))

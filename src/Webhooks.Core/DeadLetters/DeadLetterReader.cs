@@ -94,6 +94,7 @@ internal static class DeadLetterReader
             Queue = queueName,
             Poisoned = poisoned,
             Source = envelope?.Source,
+            Destination = envelope?.Destination,
             Reason = record.Reason,
             Status = status,
             ErrorCode = record.Error?.ErrorCode,

@@ -14,6 +14,12 @@ public sealed record DeadLetterStats
     /// <summary>Counts by source; <c>(unknown)</c> when the message could not be read.</summary>
     public IReadOnlyDictionary<string, int> BySource { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>
+    /// Counts by destination (fan-out); <c>none</c> for entries without one (records from before fan-out, unreadable
+    /// messages, deliveries that stopped before they were fanned out).
+    /// </summary>
+    public IReadOnlyDictionary<string, int> ByDestination { get; init; } = new Dictionary<string, int>();
+
     /// <summary>Counts by reason.</summary>
     public IReadOnlyDictionary<string, int> ByReason { get; init; } = new Dictionary<string, int>();
 

@@ -72,7 +72,11 @@ public sealed partial class DeadLetterStore
         var index = _index ?? throw new InvalidOperationException("Writing a record needs an indexed store.");
         var id = record.Envelope?.Id is { Length: > 0 } deliveryId ? deliveryId : Guid.NewGuid().ToString("N");
         var entry = DeadLetterReader.FromRecord(record, id, _deadLetter.Name, poisoned: false, readable: record.Envelope is not null || record.RawMessage is null);
-        await index.WriteAsync(entry, id, queueMessageId: null, cancellationToken).ConfigureAwait(false);
+
+        // Destinations of one delivery dead-letter apart, possibly within one clock tick: the row names the destination
+        // so neither is taken for a rerun of the other.
+        var keyId = entry.Destination is { Length: > 0 } destination ? $"{id}:{destination}" : id;
+        await index.WriteAsync(entry, keyId, queueMessageId: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Seeds records of one source in one transaction (benchmarks, tests): at most 99, same source.</summary>
@@ -173,6 +177,8 @@ public sealed partial class DeadLetterStore
                 Poisoned = Clamp(counters.Sum(c => c.Poisoned)),
                 BySource = Ordered(partitions.Zip(counters).Where(p => p.Second.Total > 0)
                     .Select(p => (Key: SourceOf(p.First), Count: p.Second.Total))),
+                ByDestination = Ordered(counters.SelectMany(c => c.ByDestination).Select(kv => (kv.Key, kv.Value))
+                    .Append((Key: "none", Value: counters.Sum(c => c.WithoutDestination)))),
                 ByReason = Ordered(counters.SelectMany(c => c.ByReason).Select(kv => (kv.Key, kv.Value))),
                 ByStatus = Ordered(counters.SelectMany(c => c.ByStatus).Select(kv => (kv.Key, kv.Value))),
                 ByErrorCode = Ordered(counters.SelectMany(c => c.ByErrorCode).Select(kv => (kv.Key, kv.Value))),
@@ -184,6 +190,7 @@ public sealed partial class DeadLetterStore
 
         var bySource = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         var byReason = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        var byDestination = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         var byStatus = new Dictionary<string, long>(StringComparer.Ordinal);
         var byCode = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         long total = 0, poisoned = 0;
@@ -199,6 +206,7 @@ public sealed partial class DeadLetterStore
                 poisoned += entry.Poisoned ? 1 : 0;
                 Count(bySource, entry.Source ?? DeadLetterRows.UnknownSource);
                 Count(byReason, entry.Reason);
+                Count(byDestination, entry.Destination ?? "none");
                 Count(byStatus, entry.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
                 Count(byCode, entry.ErrorCode ?? "none");
                 oldestSeen = oldestSeen is null || entry.DeadLetteredAt < oldestSeen ? entry.DeadLetteredAt : oldestSeen;
@@ -214,6 +222,7 @@ public sealed partial class DeadLetterStore
             Total = Clamp(total),
             Poisoned = Clamp(poisoned),
             BySource = Ordered(bySource.Select(kv => (kv.Key, kv.Value))),
+            ByDestination = Ordered(byDestination.Select(kv => (kv.Key, kv.Value))),
             ByReason = Ordered(byReason.Select(kv => (kv.Key, kv.Value))),
             ByStatus = Ordered(byStatus.Select(kv => (kv.Key, kv.Value))),
             ByErrorCode = Ordered(byCode.Select(kv => (kv.Key, kv.Value))),
@@ -261,7 +270,7 @@ public sealed partial class DeadLetterStore
             // starts, and the report keeps the page's order.
             var queued = new List<TableEntity>();
             var outcomes = new ReplayItem?[rows.Count];
-            var entries = rows.Select(DeadLetterRows.ToEntry).ToArray();
+            var entries = rows.Select(r => ReplayEnvelope.Retarget(DeadLetterRows.ToEntry(r), options.ToDestination)).ToArray();
             using var slots = new SemaphoreSlim(ReplayConcurrency);
             var running = new List<Task>();
             for (var i = 0; i < rows.Count; i++)
@@ -517,5 +526,5 @@ public sealed partial class DeadLetterStore
             .ToDictionary(g => g.Key, g => Clamp(g.Count), StringComparer.OrdinalIgnoreCase);
 
     private static ReplayItem Item(DeadLetterSummary entry, string outcome, string? detail = null) =>
-        new(entry.Id, entry.MessageId, entry.Source, entry.Poisoned, outcome, detail);
+        new(entry.Id, entry.MessageId, entry.Source, entry.Poisoned, outcome, detail) { Destination = entry.Destination };
 }

@@ -164,6 +164,7 @@ public sealed partial class DeadLetterStore
             Total = entries.Count,
             Poisoned = entries.Count(e => e.Poisoned),
             BySource = CountBy(entries, e => e.Source ?? "(unknown)"),
+            ByDestination = CountBy(entries, e => e.Destination ?? "none"),
             ByReason = CountBy(entries, e => e.Reason),
             ByStatus = CountBy(entries, e => e.Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"),
             ByErrorCode = CountBy(entries, e => e.ErrorCode ?? "none"),
@@ -222,8 +223,9 @@ public sealed partial class DeadLetterStore
         var selected = snapshot.Entries.Where(e => selection.Matches(e.Entry)).ToList();
         var pacer = new ReplayPacer(options.RatePerSecond, _timeProvider);
         var items = new List<ReplayItem>(selected.Count);
-        foreach (var (entry, scan) in selected)
+        foreach (var (read, scan) in selected)
         {
+            var entry = ReplayEnvelope.Retarget(read, options.ToDestination);
             ReplayItem item;
             if (entry.Record.Envelope is null)
             {
@@ -429,5 +431,5 @@ public sealed partial class DeadLetterStore
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
 
     private static ReplayItem Item(DeadLetterEntry entry, string outcome, string? detail = null) =>
-        new(entry.Id, entry.MessageId, entry.Source, entry.Poisoned, outcome, detail);
+        new(entry.Id, entry.MessageId, entry.Source, entry.Poisoned, outcome, detail) { Destination = entry.Destination };
 }

@@ -23,6 +23,9 @@ public record DeadLetterSummary
     /// <summary>The source the delivery arrived on, when known.</summary>
     public string? Source { get; init; }
 
+    /// <summary>The destination the message was for (fan-out); null for records written before fan-out and for unreadable messages.</summary>
+    public string? Destination { get; init; }
+
     /// <summary>One of <see cref="Envelopes.DeadLetterReasons"/>.</summary>
     public required string Reason { get; init; }
 

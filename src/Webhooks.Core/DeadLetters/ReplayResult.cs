@@ -37,7 +37,11 @@ public sealed record ReplayResult(bool DryRun, IReadOnlyList<ReplayItem> Items)
 /// <param name="Poisoned">Whether it came from the host's poison queue.</param>
 /// <param name="Outcome">One of <see cref="ReplayOutcomes"/>.</param>
 /// <param name="Detail">Why it failed or was skipped.</param>
-public sealed record ReplayItem(string Id, string MessageId, string? Source, bool Poisoned, string Outcome, string? Detail = null);
+public sealed record ReplayItem(string Id, string MessageId, string? Source, bool Poisoned, string Outcome, string? Detail = null)
+{
+    /// <summary>The destination it was (or, in a dry run, would be) queued for; null: fanned out again to every matching one.</summary>
+    public string? Destination { get; init; }
+}
 
 /// <summary>The outcomes of replaying one entry.</summary>
 public static class ReplayOutcomes

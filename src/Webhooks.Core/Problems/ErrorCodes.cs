@@ -10,6 +10,7 @@ public static class ErrorCodes
     public const string InvalidRequest = "invalidRequest";
     public const string InvalidJson = "invalidJson";
     public const string InvalidEncoding = "invalidEncoding";
+    public const string UnknownDestination = "unknownDestination";
 
     // 401
     public const string MissingSignature = "missingSignature";
@@ -53,4 +54,5 @@ public static class ProblemEntities
     public const string DeadLetter = "DEAD_LETTER";
     public const string Route = "ROUTE";
     public const string Target = "TARGET";
+    public const string Destination = "DESTINATION";
 }

@@ -53,7 +53,10 @@ internal static class ConsoleAdminApi
             source.MaxBodyBytes ?? defaultMaxBodyBytes,
             source.RateLimit is { } rate ? new ConsoleRateLimit(rate.PermitsPerSecond, rate.Burst ?? Math.Max(1, (int)Math.Ceiling(rate.PermitsPerSecond))) : null,
             new ConsoleTarget(SafeUrl(source.Target.Url), source.Target.Auth.Type, pauses?.SeesPaused(name) ?? false),
-            [.. source.Handshakes.Select(h => new ConsoleHandshake(h, log?.LastAnswered(name, h)))]);
+            [.. source.Handshakes.Select(h => new ConsoleHandshake(h, log?.LastAnswered(name, h)))],
+            [.. source.ResolveDestinations().Values
+                .OrderBy(d => d.Name, StringComparer.OrdinalIgnoreCase)
+                .Select(d => new ConsoleDestination(d.Name, SafeUrl(d.Url), pauses?.SeesPaused(DestinationNames.PauseKey(name, d.Name)) ?? false))]);
     }
 
     /// <summary>The target URL without user info, query or fragment: those may carry credentials (Functions <c>?code=</c>).</summary>

@@ -16,6 +16,7 @@ internal sealed record ConsoleSources(IReadOnlyList<ConsoleSource> Sources);
 /// <param name="RateLimit">The per-instance rate limit; null when unlimited.</param>
 /// <param name="Target">Where deliveries go.</param>
 /// <param name="Handshakes">Registration handshakes answered on the route, and when this instance last answered each.</param>
+/// <param name="Destinations">Its destinations by name (fan-out; <c>default</c> alone for a source with only a Target), without credentials.</param>
 internal sealed record ConsoleSource(
     string Name,
     string IntakePath,
@@ -26,7 +27,14 @@ internal sealed record ConsoleSource(
     long MaxBodyBytes,
     ConsoleRateLimit? RateLimit,
     ConsoleTarget Target,
-    IReadOnlyList<ConsoleHandshake> Handshakes);
+    IReadOnlyList<ConsoleHandshake> Handshakes,
+    IReadOnlyList<ConsoleDestination> Destinations);
+
+/// <summary>One destination of a source, without credentials.</summary>
+/// <param name="Name">The destination name.</param>
+/// <param name="Url">Scheme, host and path only.</param>
+/// <param name="Paused">Whether this instance has paused it after an account-level failure.</param>
+internal sealed record ConsoleDestination(string Name, string? Url, bool Paused);
 
 /// <summary>A source's rate limit.</summary>
 internal sealed record ConsoleRateLimit(double PermitsPerSecond, int Burst);

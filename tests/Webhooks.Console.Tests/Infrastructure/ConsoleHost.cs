@@ -26,6 +26,16 @@ namespace Webhooks.Console.Tests.Infrastructure;
 /// </summary>
 public sealed class ConsoleHost : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string?> _extraSettings = new Dictionary<string, string?>();
+
+    /// <summary>The collection's host (xunit builds fixtures through their one public constructor).</summary>
+    public ConsoleHost()
+    {
+    }
+
+    /// <summary>A host of a test's own, with <paramref name="extraSettings"/> (another source, say) applied last.</summary>
+    internal ConsoleHost(IReadOnlyDictionary<string, string?> extraSettings) => _extraSettings = extraSettings;
+
     /// <summary>The admin key configured on the host.</summary>
     public const string AdminKey = "console-admin-key-7f3c9a1e5b";
 
@@ -75,10 +85,13 @@ public sealed class ConsoleHost : IAsyncLifetime
     }
 
     /// <summary>Posts a Standard Webhooks-signed delivery to <c>members</c> through real intake; returns the status.</summary>
-    public async Task<HttpStatusCode> SendToMembersAsync(string id, string body)
+    public Task<HttpStatusCode> SendToMembersAsync(string id, string body) => SendStandardWebhooksAsync("members", id, body);
+
+    /// <summary>Posts a delivery signed with <see cref="MembersSecret"/> (Standard Webhooks) to <paramref name="source"/>; returns the status.</summary>
+    public async Task<HttpStatusCode> SendStandardWebhooksAsync(string source, string id, string body)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/webhooks/members") { Content = new ByteArrayContent(bytes) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/webhooks/{source}") { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
         foreach (var (name, value) in StandardWebhooksSigner.CreateHeaders(MembersSecret, id, DateTimeOffset.UtcNow, bytes))
         {
@@ -145,7 +158,7 @@ public sealed class ConsoleHost : IAsyncLifetime
     private Dictionary<string, string?> Settings()
     {
         var prefix = UniqueNames.Queue("console");
-        return new()
+        var settings = new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = _azurite.ConnectionString,
             ["Webhooks:Queues:Deliveries"] = prefix,
@@ -165,6 +178,12 @@ public sealed class ConsoleHost : IAsyncLifetime
             ["Webhooks:Sources:orders:Target:Url"] = Orders.Url + "?code=target-function-key",
             ["Webhooks:Sources:orders:RateLimit:PermitsPerSecond"] = "20",
         };
+        foreach (var (key, value) in _extraSettings)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
     }
 
     private sealed class Factory(IReadOnlyDictionary<string, string?> settings, CapturedLogs logs) : WebApplicationFactory<Program>

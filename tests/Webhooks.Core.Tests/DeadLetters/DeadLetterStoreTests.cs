@@ -231,6 +231,33 @@ public class DeadLetterStoreTests
     }
 
     [Fact]
+    public async Task ByDestination_ListStatsAndReplay_KeepOrRetargetTheDestination_InQueueScanMode()
+    {
+        _deadLetter.Add(Json(new DeadLetterRecord { Reason = DeadLetterReasons.TargetRejected, DeadLetteredAt = T0, FinalStatus = 422, Envelope = WithDestination(Envelope("c1", "shop"), "crm") }));
+        _deadLetter.Add(Json(new DeadLetterRecord { Reason = DeadLetterReasons.TargetRejected, DeadLetteredAt = T0.AddSeconds(1), FinalStatus = 422, Envelope = WithDestination(Envelope("c2", "shop"), "crm") }));
+        _deadLetter.Add(Conflict("legacy", "shop", T0.AddSeconds(2)));
+
+        var crm = await _store.ListAsync(new DeadLetterFilter { Destination = "CRM" });
+        var stats = await _store.StatsAsync();
+        var own = await _store.ReplayAsync(DeadLetterSelection.ByIds("c1"));
+        var moved = await _store.ReplayAsync(DeadLetterSelection.ByIds("c2"), new ReplayOptions { ToDestination = "billing" });
+
+        Assert.Equal(["c2", "c1"], crm.Items.Select(i => i.Id));
+        Assert.Equal(2, stats.ByDestination["crm"]);
+        Assert.Equal(1, stats.ByDestination["none"]);
+        Assert.Equal("crm", Assert.Single(own.Items).Destination);
+        Assert.Equal("billing", Assert.Single(moved.Items).Destination);
+        var queued = _deliveries.Texts.Select(t => EnvelopeSerializer.Deserialize(Encoding.UTF8.GetBytes(t))).ToList();
+        Assert.Equal([("c1", "crm"), ("c2", "billing")], queued.Select(e => (e.Id, e.Destination)));
+    }
+
+    private static DeliveryEnvelope WithDestination(DeliveryEnvelope envelope, string destination)
+    {
+        envelope.Destination = destination;
+        return envelope;
+    }
+
+    [Fact]
     public async Task Replay_DryRun_MovesNothing()
     {
         _deadLetter.Add(Conflict("d1", "shop", T0));

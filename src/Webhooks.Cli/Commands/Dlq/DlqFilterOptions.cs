@@ -33,6 +33,8 @@ internal sealed class DlqFilterOptions
 
     public Option<string?> Source { get; } = new("--source") { Description = "Only entries of this source." };
 
+    public Option<string?> Destination { get; } = new("--destination") { Description = "Only entries of this destination (fan-out); entries from before fan-out have none." };
+
     /// <summary>Every reason a dead-letter record can carry.</summary>
     public static readonly string[] Reasons =
     [
@@ -58,7 +60,7 @@ internal sealed class DlqFilterOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Source, Reason, Status, ErrorCode, From, To, Poisoned })
+        foreach (var option in new Option[] { Source, Destination, Reason, Status, ErrorCode, From, To, Poisoned })
         {
             command.Options.Add(option);
         }
@@ -67,6 +69,7 @@ internal sealed class DlqFilterOptions
     public DeadLetterFilter Read(ParseResult parseResult) => new()
     {
         Source = parseResult.GetValue(Source),
+        Destination = parseResult.GetValue(Destination),
         Reason = parseResult.GetValue(Reason),
         Status = parseResult.GetValue(Status),
         ErrorCode = parseResult.GetValue(ErrorCode),

@@ -15,6 +15,10 @@ internal static class ReplayCommand
         var all = new Option<bool>("--all") { Description = "Replay every entry matching the filters (required when no ids are given)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would move and how many; move nothing." };
         var rate = new Option<double?>("--rate") { Description = "Most messages put back per second (default: as fast as possible)." };
+        var toDestination = new Option<string?>("--to-destination")
+        {
+            Description = "Send to this destination of the same source instead of each entry's own (checked against the app's settings: --config).",
+        };
         OptionRules.InRange(rate, double.Epsilon, double.MaxValue, "--rate must be a positive number of messages per second.");
 
         var command = new Command(
@@ -26,12 +30,16 @@ internal static class ReplayCommand
         filters.AddTo(command);
         command.Options.Add(dryRun);
         command.Options.Add(rate);
+        command.Options.Add(toDestination);
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(context, async () =>
         {
             var selection = Selections.Read(parseResult, ids, all, filters);
             var settings = new CliSettings(parseResult, globals, context);
             var store = settings.CreateStore();
-            var options = new ReplayOptions { DryRun = parseResult.GetValue(dryRun), RatePerSecond = parseResult.GetValue(rate) };
+            var destination = parseResult.GetValue(toDestination) is { } asked
+                ? await CheckDestinationAsync(asked, selection, settings, store, cancellationToken)
+                : null;
+            var options = new ReplayOptions { DryRun = parseResult.GetValue(dryRun), RatePerSecond = parseResult.GetValue(rate), ToDestination = destination };
             var result = await ProgressDisplay.RunAsync(
                 context.Console,
                 settings.Interactive && !options.DryRun,
@@ -51,5 +59,18 @@ internal static class ReplayCommand
                 : ExitCodes.Failure;
         }));
         return command;
+    }
+
+    // The destination must be one the app has for the entries' source; the CLI learns them from the same settings.
+    private static async Task<string> CheckDestinationAsync(string asked, DeadLetterSelection selection, CliSettings settings, DeadLetterStore store, CancellationToken cancellationToken)
+    {
+        var sources = settings.Webhooks.Sources;
+        if (sources.Count == 0)
+        {
+            throw new CliUsageException("--to-destination is checked against the app's sources: pass its settings with --config (or Webhooks__Sources__… variables).");
+        }
+
+        var check = await ReplayDestinationCheck.CheckAsync(asked, selection, sources, store, "--to-destination", cancellationToken);
+        return check.Problem is { } refused ? throw new CliUsageException($"--to-destination: {refused.Message}") : check.Destination!;
     }
 }

@@ -13,6 +13,9 @@ internal sealed class DeadLetterCounters
     // Distinct error codes kept per source; the rest are counted under "(other)" so the row stays far below 64 KiB.
     private const int MaxErrorCodes = 200;
 
+    // Destinations come from configuration, so few; the same bound keeps a misconfiguration from growing the row.
+    private const int MaxDestinations = 200;
+
     public long Total { get; private set; }
 
     public long Poisoned { get; private set; }
@@ -21,6 +24,15 @@ internal sealed class DeadLetterCounters
     public DateTimeOffset? Oldest { get; private set; }
 
     public Dictionary<string, long> ByReason { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Entries with a destination, by destination. Entries without one are not kept here but are the rest of
+    /// <see cref="Total"/> (see <see cref="WithoutDestination"/>), so rows counted before destinations existed stay exact.
+    /// </summary>
+    public Dictionary<string, long> ByDestination { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Entries without a destination: the total less those counted by destination.</summary>
+    public long WithoutDestination => Math.Max(0, Total - ByDestination.Values.Sum());
 
     public Dictionary<string, long> ByStatus { get; } = new(StringComparer.Ordinal);
 
@@ -41,6 +53,7 @@ internal sealed class DeadLetterCounters
             && JsonSerializer.Deserialize(json, DeadLetterJsonContext.Default.DictionaryStringDictionaryStringInt64) is { } counts)
         {
             Copy(counts, "reason", counters.ByReason);
+            Copy(counts, "destination", counters.ByDestination);
             Copy(counts, "status", counters.ByStatus);
             Copy(counts, "errorCode", counters.ByErrorCode);
         }
@@ -54,6 +67,11 @@ internal sealed class DeadLetterCounters
         Total += sign;
         Poisoned += entry.Poisoned ? sign : 0;
         Add(ByReason, entry.Reason, sign);
+        if (entry.Destination is { Length: > 0 } destination)
+        {
+            Add(ByDestination, ByDestination.ContainsKey(destination) || ByDestination.Count < MaxDestinations ? destination : "(other)", sign);
+        }
+
         Add(ByStatus, entry.Status?.ToString(CultureInfo.InvariantCulture) ?? "none", sign);
         var code = entry.ErrorCode ?? "none";
         Add(ByErrorCode, ByErrorCode.ContainsKey(code) || ByErrorCode.Count < MaxErrorCodes ? code : "(other)", sign);
@@ -68,6 +86,7 @@ internal sealed class DeadLetterCounters
             Poisoned = 0;
             Oldest = null;
             ByReason.Clear();
+            ByDestination.Clear();
             ByStatus.Clear();
             ByErrorCode.Clear();
         }
@@ -78,6 +97,7 @@ internal sealed class DeadLetterCounters
         var counts = new Dictionary<string, Dictionary<string, long>>
         {
             ["reason"] = ByReason,
+            ["destination"] = ByDestination,
             ["status"] = ByStatus,
             ["errorCode"] = ByErrorCode,
         };

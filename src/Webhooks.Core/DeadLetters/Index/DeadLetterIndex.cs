@@ -340,6 +340,11 @@ internal sealed class DeadLetterIndex
             parts.Add(TableClient.CreateQueryFilter($"RowKey ge {lower}"));
         }
 
+        if (filter.Destination is { } destination)
+        {
+            parts.Add(TableClient.CreateQueryFilter($"DestinationKey eq {destination.ToLowerInvariant()}"));
+        }
+
         if (filter.Reason is { } reason)
         {
             parts.Add(TableClient.CreateQueryFilter($"ReasonKey eq {reason.ToLowerInvariant()}"));

@@ -27,7 +27,7 @@ internal static class DeadLetterRows
 
     public static readonly string[] SummaryColumns =
     [
-        "PartitionKey", "RowKey", "Id", "Queue", "QueueMessageId", "Poisoned", "Source", "Reason", "Status", "ErrorCode",
+        "PartitionKey", "RowKey", "Id", "Queue", "QueueMessageId", "Poisoned", "Source", "Destination", "Reason", "Status", "ErrorCode",
         "ErrorSummary", "DeadLetteredAt", "ReceivedAt", "Attempts", "ReplayCount", "Readable", "BodyContainer", "BodyBlob", "BodyLength",
     ];
 
@@ -82,6 +82,8 @@ internal static class DeadLetterRows
             ["QueueMessageId"] = queueMessageId,
             ["Poisoned"] = entry.Poisoned,
             ["Source"] = entry.Source,
+            ["Destination"] = entry.Destination,
+            ["DestinationKey"] = entry.Destination?.ToLowerInvariant(),
             ["Reason"] = entry.Reason,
             ["ReasonKey"] = entry.Reason.ToLowerInvariant(),
             ["Status"] = entry.Status,
@@ -116,6 +118,7 @@ internal static class DeadLetterRows
         Queue = entity.GetString("Queue") ?? string.Empty,
         Poisoned = entity.GetBoolean("Poisoned") ?? false,
         Source = entity.GetString("Source"),
+        Destination = entity.GetString("Destination"),
         Reason = entity.GetString("Reason") ?? DeadLetterReasons.MalformedMessage,
         Status = entity.GetInt32("Status"),
         ErrorCode = entity.GetString("ErrorCode"),
@@ -148,7 +151,7 @@ internal static class DeadLetterRows
         if (record is null)
         {
             record = new DeadLetterRecord { Reason = summary.Reason, DeadLetteredAt = summary.DeadLetteredAt, RawMessage = json };
-            return DeadLetterReader.FromRecord(record, entity.RowKey, summary.Queue, summary.Poisoned, readable: false) with { Id = summary.Id, Source = summary.Source };
+            return DeadLetterReader.FromRecord(record, entity.RowKey, summary.Queue, summary.Poisoned, readable: false) with { Id = summary.Id, Source = summary.Source, Destination = summary.Destination };
         }
 
         return DeadLetterReader.FromRecord(record, entity.RowKey, summary.Queue, summary.Poisoned, summary.Readable) with { Id = summary.Id };

@@ -8,7 +8,7 @@
   const PAGE_SIZE = 25;
   const BODY_PREVIEW_CHARS = 64 * 1024;
   const REASONS = ['targetRejected', 'retriesExhausted', 'malformedMessage', 'targetNotConfigured', 'hostPoisoned', 'payloadMissing'];
-  const FILTER_KEYS = ['source', 'reason', 'status', 'errorCode', 'from', 'to'];
+  const FILTER_KEYS = ['source', 'destination', 'reason', 'status', 'errorCode', 'from', 'to'];
 
   // The page lives at <root>/api/console/ on both hosts; the admin API at <root>/api/manage/.
   const apiBase = new URL('../manage/', location.href);
@@ -334,11 +334,12 @@
   async function deadLetters(params) {
     const filter = filterFrom(params);
     const [{ page, next, previous, first }, sourceList] = await Promise.all([fetchPage(filter, params), api('GET', 'sources')]);
-    const form = filterForm(filter, sourceList.sources.map((s) => s.name));
+    const form = filterForm(filter, sourceList.sources.map((s) => s.name), destinationNames(sourceList.sources));
     const start = (page.skip || 0) + 1;
     const rows = page.items.map((e) => h('tr', null,
       h('td', null, h('a', { href: `#/deadletters/${encodeURIComponent(e.id)}` }, time(e.deadLetteredAt))),
       h('td', null, e.source || '—'),
+      h('td', null, e.destination || '—'),
       h('td', null, e.reason),
       h('td', { class: 'num' }, e.status ?? '—'),
       h('td', null, e.errorCode ? h('code', null, e.errorCode) : '—'),
@@ -352,7 +353,7 @@
       table(!page.items.length ? 'No dead letters match'
         : (page.total ? `Dead letters ${start}–${start + page.items.length - 1} of ${page.total}, newest first`
           : `Dead letters, newest first${page.hasMore ? ' (older ones on the next page)' : ''}`),
-        ['Dead-lettered', 'Source', 'Reason', { title: 'Status', num: true }, 'Error code', { title: 'Downstream said', narrow: true }, { title: 'Attempts', num: true }],
+        ['Dead-lettered', 'Source', 'Destination', 'Reason', { title: 'Status', num: true }, 'Error code', { title: 'Downstream said', narrow: true }, { title: 'Attempts', num: true }],
         rows, 'Dead letters'),
       h('nav', { class: 'pager', 'aria-label': 'Pages' },
         previous ? h('a', { href: hashFor(filter, previous), rel: 'prev' }, '← Newer') : null,
@@ -360,7 +361,14 @@
         next ? h('a', { href: hashFor(filter, next), rel: 'next' }, 'Older →') : null));
   }
 
-  function filterForm(filter, sourceNames) {
+  /** Every destination name configured on any source (a source without destinations has `default`), sorted. */
+  function destinationNames(list) {
+    const names = new Set();
+    for (const s of list) for (const d of (s.destinations || [])) names.add(d.name);
+    return [...names].sort();
+  }
+
+  function filterForm(filter, sourceNames, destinationNameList) {
     const select = (id, label, options, value) => h('div', null,
       h('label', { for: id }, label),
       h('select', { id, name: id }, h('option', { value: '' }, 'Any'), options.map((o) => h('option', { value: o, selected: o === value }, o))));
@@ -379,6 +387,8 @@
       location.hash = hashFor(next, null);
     } },
       select('f-source', 'Source', sourceNames, filter.source),
+      select('f-destination', 'Destination', filter.destination && !destinationNameList.includes(filter.destination)
+        ? [...destinationNameList, filter.destination] : destinationNameList, filter.destination),
       select('f-reason', 'Reason', REASONS, filter.reason),
       input('f-status', 'Last status', 'number', filter.status, { min: 100, max: 599, inputmode: 'numeric' }),
       input('f-errorCode', 'Error code', 'text', filter.errorCode, { spellcheck: 'false' }),
@@ -432,11 +442,12 @@
     say(`Purged ${deleted} of ${count.matched}.`);
   }
 
-  /** The confirmation step: a modal dialog (Escape or Cancel declines). */
-  function confirmAction(title, text, okLabel, destructive = false) {
+  /** The confirmation step: a modal dialog (Escape or Cancel declines); `extra` is shown under the text (a choice to make). */
+  function confirmAction(title, text, okLabel, destructive = false, extra = null) {
     const dialog = $('confirm');
     $('confirm-title').textContent = title;
     $('confirm-text').textContent = text;
+    $('confirm-extra').replaceChildren(...(extra ? [extra] : []));
     $('confirm-ok').textContent = okLabel;
     $('confirm-ok').className = destructive ? 'danger' : '';
     dialog.returnValue = '';
@@ -464,6 +475,7 @@
         h('button', { type: 'button', class: 'danger', onclick: guard(() => purgeOne(entry)) }, 'Purge…')),
       facts([
         ['Source', entry.source || '—'],
+        ['Destination', entry.destination || '—'],
         ['Reason', entry.reason],
         ['Why', record.detail],
         ['Last status', entry.status ?? '—'],
@@ -547,12 +559,29 @@
     return container;
   }
 
+  /** The optional "send to" choice of a replay: its own destination, or another of the same source. */
+  async function destinationChoice(entry) {
+    if (!entry.source) return null;
+    const { sources: list } = await api('GET', 'sources');
+    const source = list.find((s) => s.name.toLowerCase() === entry.source.toLowerCase());
+    const others = ((source && source.destinations) || []).map((d) => d.name)
+      .filter((name) => !entry.destination || name.toLowerCase() !== entry.destination.toLowerCase());
+    if (!others.length) return null;
+    const own = entry.destination ? `Its own destination (${entry.destination})` : 'Every destination its filters select';
+    return h('div', null,
+      h('label', { for: 'replay-destination' }, 'Send to'),
+      h('select', { id: 'replay-destination', name: 'replay-destination' },
+        h('option', { value: '' }, own), others.map((name) => h('option', { value: name }, name))));
+  }
+
   async function replayOne(entry) {
     const dry = await api('POST', 'deadletters/replay', { body: { ids: [entry.id], dryRun: true } });
     if (!dry.matched) { say('It is no longer in the dead-letter queue.'); return; }
-    if (!await confirmAction('Replay this delivery', `${dry.matched} entry will be put back on the deliveries queue for ${entry.source || 'its source'} and removed from the dead letters.`, 'Replay')) return;
-    const result = await api('POST', 'deadletters/replay', { body: { ids: [entry.id] } });
-    say(result.replayed ? `Replayed ${entry.id}.` : `Not replayed: ${(result.items[0] && result.items[0].detail) || 'see the log'}.`);
+    const choice = await destinationChoice(entry);
+    if (!await confirmAction('Replay this delivery', `${dry.matched} entry will be put back on the deliveries queue for ${entry.source || 'its source'} and removed from the dead letters.`, 'Replay', false, choice)) return;
+    const toDestination = choice ? choice.querySelector('select').value : '';
+    const result = await api('POST', 'deadletters/replay', { body: toDestination ? { ids: [entry.id], toDestination } : { ids: [entry.id] } });
+    say(result.replayed ? `Replayed ${entry.id}${toDestination ? ` to ${toDestination}` : ''}.` : `Not replayed: ${(result.items[0] && result.items[0].detail) || 'see the log'}.`);
     if (result.replayed) location.hash = '#/deadletters';
   }
 
@@ -581,6 +610,10 @@
           ['Intake URL', h('span', null, h('code', { class: 'intake-url' }, s.intakeUrl), ' ', copyButton(s.intakeUrl, s.name))],
           ['Verification', s.verification],
           ['Secrets accepted', `${s.secretCount}${s.secretCount > 1 ? ' (a rotation is in progress)' : ''}`],
+          ['Destinations', (s.destinations || []).length
+            ? h('ul', { class: 'destinations' }, s.destinations.map((d) => h('li', null, h('strong', null, d.name), ': ',
+              d.url ? h('code', null, d.url) : 'no URL', d.paused ? [' ', h('span', { class: 'pill bad' }, 'paused')] : null)))
+            : 'none'],
           ['Target', s.target.url ? h('code', null, s.target.url) : 'not configured'],
           ['Target auth', s.target.authType],
           ['Target paused', s.target.paused ? h('span', { class: 'pill bad' }, 'paused') : 'no'],

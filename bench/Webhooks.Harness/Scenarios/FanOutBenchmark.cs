@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Azure.Storage.Queues;
+using Webhooks.Harness.Hosts;
+using Webhooks.Harness.Load;
+using Webhooks.Harness.Measuring;
+using Webhooks.Harness.Targets;
+using Webhooks.Testing.Azurite;
+
+namespace Webhooks.Harness.Scenarios;
+
+/// <summary>
+/// Fan-out (issue 16), both sides, in one quick self-contained run against the real server process:
+/// <list type="bullet">
+/// <item>delivery: a backlog drained by the worker for a source with 1 destination (the old <c>Target:Url</c>), 3 and
+/// 10 destinations (no filters: each takes every delivery), as destination calls per second against the 1-destination
+/// figure;</item>
+/// <item>intake: a 10-destination source against a 1-destination source (both with workers off, so only intake runs),
+/// ABBA rounds, median ratio (goal ≥ 0.95: intake writes one message whatever the number of destinations).</item>
+/// </list>
+/// </summary>
+public static class FanOutBenchmark
+{
+    /// <summary>The destination counts measured on the delivery side.</summary>
+    public static readonly int[] DestinationCounts = [1, 3, 10];
+
+    /// <summary>Runs the delivery rounds, then the intake rounds.</summary>
+    public static async Task<FanOutReport> RunAsync(FanOutOptions options, TextWriter log, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        await using var azurite = new AzuriteFixture();
+        await azurite.InitializeAsync();
+        using var azuriteMeter = ListeningProcess.FindByPort(azurite.QueuePort) is { } pid ? new ProcessMeter(pid) : null;
+        await using var target = await LoopbackTarget.StartAlwaysOkAsync(cancellationToken);
+        var service = azurite.CreateQueueServiceClient();
+
+        var delivery = new List<FanOutDeliveryRound>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            // ABBA over the destination counts, so background drift does not always favour the same one.
+            var order = round % 2 == 1 ? DestinationCounts : [.. Enumerable.Reverse(DestinationCounts)];
+            var drains = new Dictionary<int, DrainResult>();
+            foreach (var destinations in order)
+            {
+                var name = $"bench-fanout-{round}-{destinations}";
+                var queue = service.GetQueueClient(name);
+                await Prefill.PutAsync(queue, BenchSettings.Source, $"f{round}d{destinations}", options.Messages, options.BodyBytes, 16, cancellationToken);
+                drains[destinations] = await DrainAsync(azurite, queue, name, target, destinations, options, azuriteMeter, cancellationToken);
+                log.WriteLine($"delivery round {round}, {destinations,2} destination(s): {drains[destinations]}");
+            }
+
+            delivery.Add(new FanOutDeliveryRound(round, drains));
+        }
+
+        var intake = await RunIntakeAsync(azurite, options, log, azuriteMeter, cancellationToken);
+        return new FanOutReport(options, delivery, intake);
+    }
+
+    private static async Task<DrainResult> DrainAsync(
+        AzuriteFixture azurite, QueueClient queue, string queueName, LoopbackTarget target, int destinations, FanOutOptions options, ProcessMeter? azuriteMeter, CancellationToken cancellationToken)
+    {
+        var settings = BenchSettings.For(azurite.ConnectionString, target.Url, options.HostLogLevel);
+        if (destinations > 1)
+        {
+            settings.Remove($"Webhooks:Sources:{BenchSettings.Source}:Target:Url");
+            foreach (var (key, value) in DestinationSettings(destinations, target.Url))
+            {
+                settings[key] = value;
+            }
+        }
+
+        settings["Webhooks:Queues:Deliveries"] = queueName;
+        settings["Webhooks:Delivery:BatchSize"] = "32";
+        settings["Webhooks:Delivery:MaxConcurrency"] = options.Concurrency.ToString(CultureInfo.InvariantCulture);
+        settings["Webhooks:Delivery:MaxPollingInterval"] = "00:00:01";
+
+        // A message whose processing failed reappears after this; shorter than the 2-minute default so one such
+        // failure costs seconds of the run, not minutes (each is counted below).
+        settings["Webhooks:Delivery:VisibilityTimeout"] = "00:00:10";
+        var calls = (long)options.Messages * destinations;
+        var before = target.Successes;
+        var callsBefore = target.Calls;
+        await using var host = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, FreePorts.Take(1)[0], settings), cancellationToken);
+
+        // The clock starts at the first call, so host start-up is not counted; it stops when every destination call
+        // was answered and the queue is empty (fan-out copies included).
+        var wait = Stopwatch.StartNew();
+        while (target.Calls == callsBefore && wait.Elapsed < options.Timeout)
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+
+        var window = new ResourceWindow(host.Meter, azuriteMeter);
+        window.Start();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < options.Timeout)
+        {
+            if (target.Successes - before >= calls && (await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        var elapsed = clock.Elapsed;
+        var answered = target.Successes - before;
+        var failures = host.CountOutputLines("failed unexpectedly") + host.CountOutputLines("no longer ours");
+        var extra = answered - calls;
+        return new DrainResult($"worker, {destinations} destination(s)", answered, elapsed, window.Stop(answered))
+        {
+            Note = failures + extra > 0 ? $"{extra} calls beyond the {calls} due, {failures} host log lines of failed processing or lost messages" : null,
+        };
+    }
+
+    private static async Task<List<FanOutIntakeRound>> RunIntakeAsync(AzuriteFixture azurite, FanOutOptions options, TextWriter log, ProcessMeter? azuriteMeter, CancellationToken cancellationToken)
+    {
+        // Workers off: what is measured is intake alone. Each host has its own queue; the 10 destinations filter on
+        // the event type, as a real fan-out source would (intake never reads them).
+        var ports = FreePorts.Take(2);
+        var one = BenchSettings.For(azurite.ConnectionString, logLevel: options.HostLogLevel);
+        one["Webhooks:Queues:Deliveries"] = "bench-fanout-intake-1";
+        foreach (var (key, value) in DestinationSettings(1, new Uri("http://127.0.0.1:9/never-called")))
+        {
+            one[key] = value;
+        }
+
+        one["Webhooks:Delivery:AllowPrivateNetworkTargets"] = "true";
+        var ten = BenchSettings.For(azurite.ConnectionString, logLevel: options.HostLogLevel);
+        ten["Webhooks:Queues:Deliveries"] = "bench-fanout-intake-10";
+        foreach (var (key, value) in DestinationSettings(10, new Uri("http://127.0.0.1:9/never-called"), filtered: true))
+        {
+            ten[key] = value;
+        }
+
+        ten["Webhooks:Delivery:AllowPrivateNetworkTargets"] = "true";
+        await using var oneHost = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, ports[0], one), cancellationToken);
+        await using var tenHost = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, ports[1], ten), cancellationToken);
+        var loop = new LoopOptions(options.IntakeConcurrency, options.IntakeDuration, options.IntakeWarmup);
+        var runTag = Guid.NewGuid().ToString("N")[..8];
+        var rounds = new List<FanOutIntakeRound>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            SignedDeliveries Signer(int scenario) => new(BenchSettings.Source, BenchSettings.Secret, options.BodyBytes, $"{runTag}r{round}s{scenario}", TimeProvider.System);
+            var scenarios = new (string Name, Func<Task<ScenarioResult>> Run)[]
+            {
+                ("intake, 1 destination", () => IntakeBenchmark.MeasureHttpAsync("intake, 1 destination", oneHost, Signer(1), loop, azuriteMeter, cancellationToken)),
+                ("intake, 10 destinations", () => IntakeBenchmark.MeasureHttpAsync("intake, 10 destinations", tenHost, Signer(10), loop, azuriteMeter, cancellationToken)),
+            };
+            var measured = new Dictionary<string, ScenarioResult>();
+            foreach (var (name, run) in round % 2 == 1 ? scenarios : Enumerable.Reverse(scenarios))
+            {
+                measured[name] = await run();
+                var result = measured[name].Loop;
+                log.WriteLine($"intake round {round}: {name,-24} {result.PerSecond:F0}/s (p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms, {result.Count(202)} accepted)");
+            }
+
+            rounds.Add(new FanOutIntakeRound(round, measured["intake, 1 destination"], measured["intake, 10 destinations"]));
+        }
+
+        return rounds;
+    }
+
+    // d0…d<n-1>, every one at the same loopback target; filtered: d0 takes everything, the rest one event type each.
+    private static Dictionary<string, string> DestinationSettings(int count, Uri url, bool filtered = false)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < count; i++)
+        {
+            settings[$"Webhooks:Sources:{BenchSettings.Source}:Destinations:d{i}:Url"] = url.ToString();
+            if (filtered && i > 0)
+            {
+                settings[$"Webhooks:Sources:{BenchSettings.Source}:Destinations:d{i}:Filter:type"] = $"event{i}.*";
+            }
+        }
+
+        return settings;
+    }
+}
+
+/// <summary>Settings of a fan-out run; the defaults keep it under five minutes on two cores.</summary>
+/// <param name="Messages">Backlog per delivery drain (destination calls = this × destinations).</param>
+/// <param name="Rounds">Rounds of each side.</param>
+/// <param name="Concurrency">The worker's messages in flight.</param>
+/// <param name="BodyBytes">Body size.</param>
+/// <param name="IntakeConcurrency">Concurrent senders on the intake side.</param>
+/// <param name="IntakeDuration">Measured time per intake scenario.</param>
+/// <param name="IntakeWarmup">Warm-up per intake scenario.</param>
+/// <param name="HostLogLevel">The host's default log level.</param>
+public sealed record FanOutOptions(
+    int Messages = 300,
+    int Rounds = 3,
+    int Concurrency = 16,
+    int BodyBytes = 1024,
+    int IntakeConcurrency = 16,
+    TimeSpan IntakeDuration = default,
+    TimeSpan IntakeWarmup = default,
+    string HostLogLevel = "Warning")
+{
+    /// <summary>Measured time per intake scenario, 10 s unless set.</summary>
+    public TimeSpan IntakeDuration { get; init; } = IntakeDuration == default ? TimeSpan.FromSeconds(10) : IntakeDuration;
+
+    /// <summary>Warm-up per intake scenario, 3 s unless set.</summary>
+    public TimeSpan IntakeWarmup { get; init; } = IntakeWarmup == default ? TimeSpan.FromSeconds(3) : IntakeWarmup;
+
+    /// <summary>Upper bound on one drain.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>One round of drains, by destination count.</summary>
+public sealed record FanOutDeliveryRound(int Round, IReadOnlyDictionary<int, DrainResult> Drains)
+{
+    /// <summary>Destination calls per second with <paramref name="destinations"/> over the 1-destination figure.</summary>
+    public double VersusOne(int destinations) => Drains[1].PerSecond > 0 ? Drains[destinations].PerSecond / Drains[1].PerSecond : 0;
+}
+
+/// <summary>One intake round: the same load on both hosts.</summary>
+public sealed record FanOutIntakeRound(int Round, ScenarioResult One, ScenarioResult Ten)
+{
+    /// <summary>10-destination intake over 1-destination intake (goal ≥ 0.95).</summary>
+    public double Ratio => One.Loop.PerSecond > 0 ? Ten.Loop.PerSecond / One.Loop.PerSecond : 0;
+}
+
+/// <summary>A whole fan-out run.</summary>
+public sealed record FanOutReport(FanOutOptions Options, IReadOnlyList<FanOutDeliveryRound> Delivery, IReadOnlyList<FanOutIntakeRound> Intake)
+{
+    /// <summary>Median intake ratio.</summary>
+    public double MedianIntakeRatio => Median(Intake.Select(r => r.Ratio));
+
+    /// <summary>The report as Markdown tables for docs/benchmarks.md.</summary>
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Delivery: {Options.Messages} deliveries per drain, {Options.Concurrency} in flight; destination calls per second (× vs 1 destination).");
+        text.AppendLine();
+        text.AppendLine("| round | 1 destination | 3 destinations | 10 destinations |");
+        text.AppendLine("|---|---|---|---|");
+        foreach (var round in Delivery)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {round.Round} | {round.Drains[1].PerSecond:F0}/s | {round.Drains[3].PerSecond:F0}/s ({round.VersusOne(3):F2}×) | {round.Drains[10].PerSecond:F0}/s ({round.VersusOne(10):F2}×) |");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"| median | {Median(Delivery.Select(r => r.Drains[1].PerSecond)):F0}/s | {Median(Delivery.Select(r => r.Drains[3].PerSecond)):F0}/s ({Median(Delivery.Select(r => r.VersusOne(3))):F2}×) | {Median(Delivery.Select(r => r.Drains[10].PerSecond)):F0}/s ({Median(Delivery.Select(r => r.VersusOne(10))):F2}×) |");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Intake: {Options.IntakeConcurrency} concurrent senders, {Options.IntakeDuration.TotalSeconds:F0} s per scenario, ABBA rounds; accepted deliveries per second.");
+        text.AppendLine();
+        text.AppendLine("| round | 1-destination source | 10-destination source | ratio |");
+        text.AppendLine("|---|---|---|---|");
+        foreach (var round in Intake)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {round.Round} | {round.One.Loop.PerSecond:F0}/s | {round.Ten.Loop.PerSecond:F0}/s | {round.Ratio:F2}× |");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"| median | | | **{MedianIntakeRatio:F2}×** (goal ≥ 0.95) |");
+        return text.ToString();
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

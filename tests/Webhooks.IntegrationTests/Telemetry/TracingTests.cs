@@ -13,7 +13,8 @@ namespace Webhooks.IntegrationTests.Telemetry;
 /// Traces through the real host, Azurite and a loopback target, as the in-memory exporter receives them: one trace
 /// from the provider's POST across the queue to the target's answer.
 /// </summary>
-public sealed class TracingTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+[Collection(TelemetryCollection.Name)]
+public sealed class TracingTests(AzuriteFixture azurite)
 {
     private const string ProviderTraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     private const string AdminKey = "admin-key-for-telemetry-tests-0123";

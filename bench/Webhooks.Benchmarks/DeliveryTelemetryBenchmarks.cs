@@ -17,7 +17,8 @@ namespace Webhooks.Benchmarks;
 /// service (Delete Message, 204) — decode, span, call, classify, settle. Off: nobody listening (no exporter
 /// configured). On: the hosts' OpenTelemetry instrumentation (<c>AddWebhooksInstrumentation</c>: the engine's source
 /// and meter, HttpClient spans and metrics) recording everything, exporting nothing. The stub's own work is in both
-/// numbers alike; the difference is telemetry's cost, allocations exact.
+/// numbers alike; the difference is telemetry's cost. Allocations are exact; the times need a quiet machine (on a
+/// loaded one the loopback round trips' waits swing the means by several times, in any order of the variants).
 /// </summary>
 public class DeliveryTelemetryBenchmarks : IDisposable
 {

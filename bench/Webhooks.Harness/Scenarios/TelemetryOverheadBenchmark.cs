@@ -88,9 +88,14 @@ public static class TelemetryOverheadBenchmark
                 var name = $"bench-otel-drain-{round}-{i}-{(telemetry ? "on" : "off")}";
                 var queue = service.GetQueueClient(name);
                 await Prefill.PutAsync(queue, BenchSettings.Source, $"{runTag}d{round}{i}", drainMessages, options.BodyBytes, 16, cancellationToken);
+                var callsBefore = target.Calls;
                 var result = await DeliveryBenchmark.DrainWithWorkerAsync(azurite, queue, name, target, drain, azuriteMeter, cancellationToken, BenchSettings.Telemetry(telemetry));
                 drains.Add((telemetry, result));
-                log.WriteLine($"round {round}: telemetry {(telemetry ? "on " : "off")} {result}");
+
+                // More calls than messages: some attempts failed (a target call timed out on a starved machine) and
+                // waited out their retry delay, which then dominates that drain's time whatever telemetry does.
+                var calls = target.Calls - callsBefore;
+                log.WriteLine($"round {round}: telemetry {(telemetry ? "on " : "off")} {result}, {calls} target calls{(calls > result.Messages ? " (retries: this drain includes retry delays)" : string.Empty)}");
                 await queue.DeleteIfExistsAsync(cancellationToken);
             }
 

@@ -104,7 +104,17 @@ public static class TelemetryOverheadBenchmark
                 // More calls than messages: some attempts failed (a target call timed out on a starved machine) and
                 // waited out their retry delay, which then dominates that drain's time whatever telemetry does.
                 var calls = target.Calls - callsBefore;
-                log.WriteLine($"round {round}: telemetry {(telemetry ? "on " : "off")} {result}, {calls} target calls{(calls > result.Messages ? " (retries: this drain includes retry delays)" : string.Empty)}");
+                log.WriteLine($"round {round}: telemetry {(telemetry ? "on " : "off")} {result}, {calls} target calls{(calls > drainMessages ? " (more than messages: retries or redeliveries)" : string.Empty)}, host warnings/errors {result.HostWarnings}");
+                if (result.HostWarnings > 0)
+                {
+                    // The first ones say what the host waited on (a failed receive, storage timeouts, ...); the console
+                    // logger puts the category on the "warn:" line and the message on the next.
+                    var lines = result.HostLog.Split('\n');
+                    foreach (var at in Enumerable.Range(0, lines.Length).Where(n => lines[n].Contains("warn:", StringComparison.Ordinal) || lines[n].Contains("fail:", StringComparison.Ordinal)).Take(3))
+                    {
+                        log.WriteLine($"    host: {lines[at].Trim()} {(at + 1 < lines.Length ? lines[at + 1].Trim() : string.Empty)}");
+                    }
+                }
                 await queue.DeleteIfExistsAsync(cancellationToken);
             }
 

@@ -147,9 +147,10 @@ public static class WebhooksTelemetryExtensions
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
     }
 
-    // HttpClient spans: only calls made inside a trace (intake's storage writes, a delivery's call and settlement)
-    // are kept — the worker's idle polls and the gauges' sampling would otherwise each start a trace every few
-    // seconds; and a call made inside a delivery span is a call to a target: its URL is kept to the authority.
+    // HttpClient spans: only calls made inside a trace (intake's storage writes, a delivery's target call) are kept —
+    // the worker's polls, the settling of a message (after its delivery span has ended) and the gauges' sampling
+    // would otherwise each start a trace of their own; and a call made inside a delivery span is a call to a target:
+    // its URL is kept to the authority.
     private sealed class HttpClientSpanTrimmer : BaseProcessor<Activity>
     {
         private const string HttpClientOperation = "System.Net.Http.HttpRequestOut";

@@ -149,7 +149,11 @@ public static class DeliveryBenchmark
         var elapsed = clock.Elapsed;
         var delivered = target.Successes - successesBefore;
         var resources = window.Stop(delivered);
-        return new DrainResult("worker → target 200 → delete", delivered, elapsed, resources);
+        return new DrainResult("worker → target 200 → delete", delivered, elapsed, resources)
+        {
+            HostWarnings = host.CountOutputLines("warn:") + host.CountOutputLines("fail:"),
+            HostLog = host.OutputTail(),
+        };
     }
 }
 
@@ -186,6 +190,13 @@ public sealed record DrainResult(string Name, long Messages, TimeSpan Elapsed, R
 
     /// <summary>Anything unusual about the drain (extra calls, failures the host logged); null when none.</summary>
     public string? Note { get; init; }
+
+    /// <summary>Warning and error lines the worker's host logged during the drain (0 for the raw loop).</summary>
+    public int HostWarnings { get; init; }
+
+    /// <summary>What the worker's host wrote (empty for the raw loop), to see what a slow drain waited on.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string HostLog { get; init; } = string.Empty;
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -11,7 +11,8 @@ using Webhooks.Testing.Targets;
 namespace Webhooks.IntegrationTests.Telemetry;
 
 /// <summary>The "Webhooks" meter through OpenTelemetry's in-memory exporter after a scripted run on the real host.</summary>
-public sealed class ExportedMetricsTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+[Collection(TelemetryCollection.Name)]
+public sealed class ExportedMetricsTests(AzuriteFixture azurite)
 {
     private const string Source = "otelmetered";
 

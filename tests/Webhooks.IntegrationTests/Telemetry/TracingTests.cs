@@ -13,7 +13,8 @@ namespace Webhooks.IntegrationTests.Telemetry;
 /// Traces through the real host, Azurite and a loopback target, as the in-memory exporter receives them: one trace
 /// from the provider's POST across the queue to the target's answer.
 /// </summary>
-public sealed class TracingTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+[Collection(TelemetryCollection.Name)]
+public sealed class TracingTests(AzuriteFixture azurite)
 {
     private const string ProviderTraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     private const string AdminKey = "admin-key-for-telemetry-tests-0123";
@@ -66,6 +67,37 @@ public sealed class TracingTests(AzuriteFixture azurite) : IClassFixture<Azurite
 
         // The worker polled the queue many times meanwhile; those calls belong to no trace and are not recorded.
         Assert.DoesNotContain(host.Spans, s => s.OperationName == "System.Net.Http.HttpRequestOut" && s.ParentSpanId == default);
+    }
+
+    [Fact]
+    public async Task StorageCalls_IntakeWritesAreSpansOfItsTrace_TheDeliverysSettlementAndPollsAreNotRecorded()
+    {
+        await using var target = await ScriptedTarget.StartAsync();
+        target.Enqueue(TargetReply.Of(200));
+        var deliveries = UniqueNames.Queue("otel");
+        await using var host = CreateHost("traced", deliveries, target.Url);
+        using var client = host.CreateClient();
+
+        using var response = await client.SendAsync(SignedRequests.StandardWebhooks("traced", "{\"type\":\"member.created\"}", "msg_otel_storage", DateTimeOffset.UtcNow));
+        var attempt = Assert.Single(await WaitForSpansAsync(host, WebhooksTelemetry.DeliverySpan, "msg_otel_storage", 1));
+        var queue = azurite.CreateQueueServiceClient().GetQueueClient(deliveries);
+        await WaitUntilEmptyAsync(queue); // the message is deleted (settled) after the attempt span ends
+        var intake = Assert.Single(host.Spans, s => s.OperationName == WebhooksTelemetry.IntakeSpan && Equals(s.GetTagItem(Tags.DeliveryId), "msg_otel_storage"));
+        var httpSpans = host.Spans.Where(s => s.OperationName == "System.Net.Http.HttpRequestOut").ToList();
+        var toTheQueue = httpSpans.Where(s => s.GetTagItem("url.full") is string url && url.Contains($"/{deliveries}/", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        // Intake's Put Message is a client span of the intake trace, under the intake span.
+        var put = Assert.Single(toTheQueue);
+        Assert.Equal("POST", put.GetTagItem("http.request.method"));
+        Assert.Equal(intake.SpanId, put.ParentSpanId);
+
+        // The attempt's only child is the target call; the worker's receives and the Delete that settled the message
+        // belong to no trace and are not recorded (the Put above is the only span that touched the queue).
+        var call = Assert.Single(httpSpans, s => s.ParentSpanId == attempt.SpanId);
+        Assert.Equal(target.BaseUri.GetLeftPart(UriPartial.Authority) + "/", call.GetTagItem("url.full"));
+        Assert.DoesNotContain(toTheQueue, s => Equals(s.GetTagItem("http.request.method"), "DELETE"));
     }
 
     [Fact]
@@ -176,6 +208,16 @@ public sealed class TracingTests(AzuriteFixture azurite) : IClassFixture<Azurite
         ["Webhooks:Delivery:MaxPollingInterval"] = "00:00:00.200",
         ["Webhooks:Delivery:Jitter"] = "none",
     });
+
+    // Bounded: the worker deletes the delivered message just after its span ends.
+    private static async Task WaitUntilEmptyAsync(Azure.Storage.Queues.QueueClient queue)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    }
 
     // Spans are exported when they end, just after the target has answered: wait for them (bounded), never sleep.
     internal static async Task<List<Activity>> WaitForSpansAsync(TelemetryHost host, string operation, string deliveryId, int count)

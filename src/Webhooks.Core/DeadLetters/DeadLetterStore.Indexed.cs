@@ -13,7 +13,14 @@ namespace Webhooks.DeadLetters;
 public sealed partial class DeadLetterStore
 {
     private const int WorkPage = 100;
-    private const int ReplayConcurrency = 8;
+    private const int ReplayPage = 1000; // rows (with records) per page of a replay: one query response per partition at most
+    private const int MaxReplayChunk = 500;
+
+    // A replay send is not on intake's clock: it waits longer for an answer before trying again (each lost answer may
+    // be a duplicate), and three tries of it still fit the admin API's request limit with its 180 s budget.
+    private static readonly TimeSpan ReplaySendNetworkTimeout = TimeSpan.FromSeconds(10);
+
+    private long _lastImport; // timestamp of the last import check by a listing, show or stats (0: none yet)
 
     /// <summary>True when records live in an index table (see docs/operations.md).</summary>
     public bool IsIndexed => _index is not null;
@@ -32,21 +39,56 @@ public sealed partial class DeadLetterStore
         var index = _index ?? throw new InvalidOperationException("Paging by continuation needs an indexed store.");
         filter ??= DeadLetterFilter.None;
         var cursor = Decode(continuation);
-        await ImportAsync(cancellationToken).ConfigureAwait(false);
+
+        // The import check runs beside the page, not before it (and at most once per ImportInterval); only when it
+        // moved something is the page read again, so host-poisoned messages still show in the page that found them.
+        var import = ImportIfDueAsync(cancellationToken);
         var partitions = await PartitionsAsync(index, filter, cancellationToken).ConfigureAwait(false);
-        var (rows, next) = await index.PageAsync(partitions, filter, limit, cursor, withRecords: false, cancellationToken).ConfigureAwait(false);
-        return new DeadLetterPage(await TotalAsync(index, partitions, filter, cancellationToken).ConfigureAwait(false), 0, limit, [.. rows.Select(DeadLetterRows.ToSummary)])
+        var (rows, next, total) = await ReadPageAsync(index, partitions, filter, limit, cursor, cancellationToken).ConfigureAwait(false);
+        if (await import.ConfigureAwait(false) > 0)
+        {
+            partitions = await PartitionsAsync(index, filter, cancellationToken).ConfigureAwait(false);
+            (rows, next, total) = await ReadPageAsync(index, partitions, filter, limit, cursor, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new DeadLetterPage(total, 0, limit, [.. rows.Select(DeadLetterRows.ToSummary)])
         {
             Continuation = next?.Encode(),
             HasMore = next is not null,
         };
     }
 
+    // The page's rows and its total (counters) at once.
+    private static async Task<(IReadOnlyList<TableEntity> Rows, DeadLetterCursor? Next, int? Total)> ReadPageAsync(
+        DeadLetterIndex index, IReadOnlyList<string> partitions, DeadLetterFilter filter, int limit, DeadLetterCursor? cursor, CancellationToken cancellationToken)
+    {
+        var page = index.PageAsync(partitions, filter, limit, cursor, withRecords: false, cancellationToken);
+        var total = TotalAsync(index, partitions, filter, cancellationToken);
+        await Task.WhenAll(page, total).ConfigureAwait(false);
+        var (rows, next) = await page.ConfigureAwait(false);
+        return (rows, next, await total.ConfigureAwait(false));
+    }
+
+    // Listing, show and stats import at most once per ImportInterval per store (a host's store lives as long as it).
+    private Task<int> ImportIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetTimestamp();
+        var last = Interlocked.Read(ref _lastImport);
+        if (_options.ImportInterval > TimeSpan.Zero && last != 0 && _timeProvider.GetElapsedTime(last, now) < _options.ImportInterval)
+        {
+            return Task.FromResult(0);
+        }
+
+        Interlocked.Exchange(ref _lastImport, now);
+        return ImportAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Moves up to <see cref="DeadLetterStoreOptions.MaxImportPerCall"/> messages from each poison queue (written by
     /// the Functions host and our poll loop) and from the dead-letter queue (records written before the index) into
-    /// the index: row first, then the message is deleted, so a crash in between re-imports onto the same row. Every
-    /// indexed operation calls it first. Returns how many moved.
+    /// the index: row first, then the message is deleted, so a crash in between re-imports onto the same row. Replay,
+    /// purge and export call it first; listing, show and stats at most once per
+    /// <see cref="DeadLetterStoreOptions.ImportInterval"/> (a page beside its own reads). Returns how many moved.
     /// </summary>
     public async Task<int> ImportAsync(CancellationToken cancellationToken = default)
     {
@@ -57,13 +99,12 @@ public sealed partial class DeadLetterStore
 
         await _index.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
-        var moved = await ImportQueueAsync(_deadLetter, m => DeadLetterReader.FromDeadLetterQueue(m, _deadLetter.Name, now), cancellationToken).ConfigureAwait(false);
-        foreach (var poison in _poison)
-        {
-            moved += await ImportQueueAsync(poison.Queue, m => DeadLetterReader.FromPoisonQueue(m, poison.Queue.Name, poison.Origin.Name, now), cancellationToken).ConfigureAwait(false);
-        }
 
-        return moved;
+        // Every queue at once: on an idle system each is one empty receive, and there may be 65 of them.
+        var moved = await Task.WhenAll(
+            _poison.Select(p => ImportQueueAsync(p.Queue, m => DeadLetterReader.FromPoisonQueue(m, p.Queue.Name, p.Origin.Name, now), cancellationToken))
+                .Prepend(ImportQueueAsync(_deadLetter, m => DeadLetterReader.FromDeadLetterQueue(m, _deadLetter.Name, now), cancellationToken))).ConfigureAwait(false);
+        return moved.Sum();
     }
 
     /// <summary>Writes one dead-letter record into the index (the worker's write path; see <see cref="DeadLetterWriter"/>).</summary>
@@ -149,7 +190,7 @@ public sealed partial class DeadLetterStore
 
     private async Task<DeadLetterEntry?> IndexedGetAsync(string id, CancellationToken cancellationToken)
     {
-        await ImportAsync(cancellationToken).ConfigureAwait(false);
+        await ImportIfDueAsync(cancellationToken).ConfigureAwait(false);
         var index = _index!;
         var partitions = await index.PartitionsAsync(cancellationToken).ConfigureAwait(false);
         var found = await index.FindAsync(id.Trim(), partitions, cancellationToken).ConfigureAwait(false);
@@ -158,7 +199,7 @@ public sealed partial class DeadLetterStore
 
     private async Task<DeadLetterStats> IndexedStatsAsync(DeadLetterFilter filter, CancellationToken cancellationToken)
     {
-        await ImportAsync(cancellationToken).ConfigureAwait(false);
+        await ImportIfDueAsync(cancellationToken).ConfigureAwait(false);
         var index = _index!;
         var partitions = await PartitionsAsync(index, filter, cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
@@ -254,107 +295,187 @@ public sealed partial class DeadLetterStore
     {
         var index = _index!;
         var pacer = new ReplayPacer(options.RatePerSecond, _timeProvider);
+        var claim = Guid.NewGuid().ToString("N"); // this call's claims: a retried claim recognises its own
+        var started = _timeProvider.GetTimestamp();
+        var chunkSize = ReplayChunkSize(options.RatePerSecond);
         var items = new List<ReplayItem>();
-        var continuation = await ForEachPageAsync(selection, options.Budget, withRecords: true, async (rows, ct) =>
+        var continuation = await ForEachPageAsync(selection, options.Budget, withRecords: true, ReplayPage, async (rows, ct) =>
         {
-            // Claim + send run up to ReplayConcurrency at once (each is a round trip); the pacer still spaces their
-            // starts, and the report keeps the page's order.
-            var queued = new List<TableEntity>();
-            var outcomes = new ReplayItem?[rows.Count];
-            var entries = rows.Select(DeadLetterRows.ToEntry).ToArray();
-            using var slots = new SemaphoreSlim(ReplayConcurrency);
-            var running = new List<Task>();
-            for (var i = 0; i < rows.Count; i++)
+            // A page is replayed a chunk (about a second of sends at the rate) at a time, so the time budget is
+            // checked often and a claim is never held long before its send.
+            var handled = 0;
+            foreach (var chunk in rows.Chunk(chunkSize))
             {
-                var entry = entries[i];
-                if (entry.Record.Envelope is null)
+                if (handled > 0 && options.Budget?.MaxDuration is { } duration && _timeProvider.GetElapsedTime(started) >= duration)
                 {
-                    outcomes[i] = Item(entry, ReplayOutcomes.Skipped, "The entry holds no readable envelope; inspect it with show or export, then purge it.");
+                    break;
                 }
-                else if (options.DryRun)
-                {
-                    outcomes[i] = Item(entry, ReplayOutcomes.WouldReplay);
-                }
-                else
-                {
-                    await pacer.WaitAsync(ct).ConfigureAwait(false);
-                    await slots.WaitAsync(ct).ConfigureAwait(false);
-                    var at = i;
-                    running.Add(Task.Run(async () =>
-                    {
-                        try
-                        {
-                            outcomes[at] = await ReplayIndexedAsync(index, rows[at], entries[at], ct).ConfigureAwait(false) ?? Item(entries[at], ReplayOutcomes.Replayed);
-                        }
-                        finally
-                        {
-                            slots.Release();
-                        }
-                    }, CancellationToken.None));
-                }
+
+                items.AddRange(await ReplayChunkAsync(index, chunk, claim, options.DryRun, pacer, ct).ConfigureAwait(false));
+                handled += chunk.Length;
+                progress?.Report(new DeadLetterProgress("replay", items.Count, items.Count));
             }
 
-            await Task.WhenAll(running).ConfigureAwait(false);
-            for (var i = 0; i < rows.Count; i++)
-            {
-                items.Add(outcomes[i]!);
-                if (outcomes[i]!.Outcome == ReplayOutcomes.Replayed)
-                {
-                    queued.Add(rows[i]);
-                }
-            }
-
-            progress?.Report(new DeadLetterProgress("replay", items.Count, items.Count));
-
-            // Their replacements are queued: the records go now, even if the caller cancels, so the two stay together.
-            await DeleteQueuedAsync(index, queued, items).ConfigureAwait(false);
+            return handled;
         }, cancellationToken).ConfigureAwait(false);
         return new ReplayResult(options.DryRun, items) { Continuation = continuation };
     }
 
-    private async Task<ReplayItem?> ReplayIndexedAsync(DeadLetterIndex index, TableEntity row, DeadLetterEntry entry, CancellationToken cancellationToken)
+    // About a second of sends at the rate (at least one entry); 500 when unpaced.
+    private static int ReplayChunkSize(double? ratePerSecond) =>
+        ratePerSecond is > 0 ? (int)Math.Clamp(Math.Ceiling(ratePerSecond.Value), 1, MaxReplayChunk) : MaxReplayChunk;
+
+    /// <summary>
+    /// Replays one chunk of a page, in three steps: claim (one transaction per source partition, in parallel), queue
+    /// the replacements (up to <see cref="DeadLetterStoreOptions.ReplayConcurrency"/> at once, paced), then delete
+    /// the replayed records (one transaction per partition, with the counter). A record is deleted only after its
+    /// replacement is queued; a crash in between leaves it, to be replayed again (twice, never zero times).
+    /// </summary>
+    private async Task<ReplayItem[]> ReplayChunkAsync(DeadLetterIndex index, TableEntity[] rows, string claim, bool dryRun, ReplayPacer pacer, CancellationToken cancellationToken)
     {
-        if (!await index.ClaimAsync(row, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        var entries = rows.Select(DeadLetterRows.ToEntry).ToArray();
+        var items = new ReplayItem?[rows.Length];
+        var wanted = new List<int>();
+        for (var i = 0; i < rows.Length; i++)
         {
-            return Item(entry, ReplayOutcomes.Failed, "Another operator replayed, purged or changed the entry meanwhile; nothing was queued.");
+            if (entries[i].Record.Envelope is null)
+            {
+                items[i] = Item(entries[i], ReplayOutcomes.Skipped, "The entry holds no readable envelope; inspect it with show or export, then purge it.");
+            }
+            else if (dryRun)
+            {
+                items[i] = Item(entries[i], ReplayOutcomes.WouldReplay);
+            }
+            else
+            {
+                wanted.Add(i);
+            }
         }
 
+        var claimed = await ClaimChunkAsync(index, rows, wanted, claim, items, cancellationToken).ConfigureAwait(false);
+        using var slots = new SemaphoreSlim(_options.ReplayConcurrency);
+        var running = new List<Task>();
+        OperationCanceledException? canceled = null;
         try
         {
-            var replacement = ReplayEnvelope.From(entry.Record.Envelope!, _timeProvider.GetUtcNow());
-            await ReplayTargetOf(entry).SendMessageAsync(new BinaryData(EnvelopeSerializer.Serialize(replacement)), null, StorageNames.NeverExpires, cancellationToken).ConfigureAwait(false);
-            return null;
+            foreach (var i in claimed)
+            {
+                await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var at = i;
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        items[at] = await SendReplayAsync(entries[at], cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None));
+            }
         }
-        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
+        catch (OperationCanceledException ex)
         {
-            return Item(entry, ReplayOutcomes.Failed, $"Queuing the replay failed ({StorageFailures.Describe(ex)}); the entry is kept.");
+            canceled = ex; // Sends already started finish, and their records go, before the cancellation surfaces.
         }
+
+        await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        // Their replacements are queued: the records go now, even if the caller cancels, so the two stay together.
+        await DeleteQueuedAsync(index, rows, items).ConfigureAwait(false);
+        if (canceled is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(canceled);
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false); // Surfaces anything the sends did not expect.
+        return [.. items.Select((item, i) => item ?? Item(entries[i], ReplayOutcomes.Failed, "Not attempted."))];
     }
 
-    private static async Task DeleteQueuedAsync(DeadLetterIndex index, List<TableEntity> queued, List<ReplayItem> items)
+    // Claims the wanted rows, one transaction per source partition (at most 100 rows each), partitions in parallel;
+    // marks those lost to another operator or to a storage failure. Returns the claimed indexes, in page order.
+    private async Task<IReadOnlyList<int>> ClaimChunkAsync(DeadLetterIndex index, TableEntity[] rows, List<int> wanted, string claim, ReplayItem?[] items, CancellationToken cancellationToken)
     {
-        foreach (var group in queued.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+        var claimed = new bool[rows.Length];
+        var now = _timeProvider.GetUtcNow();
+        var groups = wanted.GroupBy(i => rows[i].PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)).ToList();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (group, ct) =>
         {
             try
             {
-                await index.DeleteAsync([.. group], CancellationToken.None).ConfigureAwait(false);
+                var got = (await index.ClaimAsync([.. group.Select(i => rows[i])], claim, now, ct).ConfigureAwait(false))
+                    .Select(r => r.RowKey)
+                    .ToHashSet(StringComparer.Ordinal);
+                foreach (var i in group)
+                {
+                    claimed[i] = got.Contains(rows[i].RowKey);
+                }
+            }
+            catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, ct))
+            {
+                foreach (var i in group)
+                {
+                    items[i] = Item(DeadLetterRows.ToSummary(rows[i]), ReplayOutcomes.Failed, $"Claiming the entry failed ({StorageFailures.Describe(ex)}); nothing was queued.");
+                }
+            }
+        }).ConfigureAwait(false);
+
+        foreach (var i in wanted.Where(i => !claimed[i] && items[i] is null))
+        {
+            items[i] = Item(DeadLetterRows.ToSummary(rows[i]), ReplayOutcomes.Failed, "Another operator replayed, purged or changed the entry meanwhile; nothing was queued.");
+        }
+
+        return [.. wanted.Where(i => claimed[i])];
+    }
+
+    // Queues the replacement. Queues cannot deduplicate, so a try whose answer was lost (the SDK then tries again)
+    // may have left a copy: those tries are counted, exactly, as the item's possible duplicates.
+    private async Task<ReplayItem> SendReplayAsync(DeadLetterEntry entry, CancellationToken cancellationToken)
+    {
+        var tally = new UnansweredWrites.Tally();
+        try
+        {
+            var replacement = ReplayEnvelope.From(entry.Record.Envelope!, _timeProvider.GetUtcNow());
+            using (UnansweredWrites.Track(tally, ReplaySendNetworkTimeout))
+            {
+                await ReplayTargetOf(entry).SendMessageAsync(new BinaryData(EnvelopeSerializer.Serialize(replacement)), null, StorageNames.NeverExpires, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Item(entry, ReplayOutcomes.Replayed) with { PossibleDuplicates = tally.LostAnswers > 0 ? tally.LostAnswers : null };
+        }
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
+        {
+            var maybe = tally.LostAnswers > 0 ? " A try whose answer was lost may have queued it anyway: replaying it again may deliver it twice." : string.Empty;
+            return Item(entry, ReplayOutcomes.Failed, $"Queuing the replay failed ({StorageFailures.Describe(ex)}); the entry is kept.{maybe}") with
+            {
+                PossibleDuplicates = tally.LostAnswers > 0 ? tally.LostAnswers : null,
+            };
+        }
+    }
+
+    private static async Task DeleteQueuedAsync(DeadLetterIndex index, TableEntity[] rows, ReplayItem?[] items)
+    {
+        var queued = Enumerable.Range(0, rows.Length).Where(i => items[i]?.Outcome == ReplayOutcomes.Replayed).ToList();
+        await Parallel.ForEachAsync(queued.GroupBy(i => rows[i].PartitionKey, StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (group, _) =>
+        {
+            try
+            {
+                await index.DeleteAsync([.. group.Select(i => rows[i])], CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
             {
-                var kept = group.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
-                for (var i = 0; i < items.Count; i++)
+                foreach (var i in group)
                 {
-                    if (items[i].Outcome == ReplayOutcomes.Replayed && kept.Contains(items[i].MessageId))
+                    items[i] = items[i]! with
                     {
-                        items[i] = items[i] with
-                        {
-                            Outcome = ReplayOutcomes.RecordKept,
-                            Detail = $"Queued again, but deleting the entry failed ({StorageFailures.Describe(ex)}); replaying it again would deliver twice.",
-                        };
-                    }
+                        Outcome = ReplayOutcomes.RecordKept,
+                        Detail = $"Queued again, but deleting the entry failed ({StorageFailures.Describe(ex)}); replaying it again would deliver twice.",
+                    };
                 }
             }
-        }
+        }).ConfigureAwait(false);
     }
 
     private async Task<PurgeResult> IndexedPurgeAsync(DeadLetterSelection selection, DeadLetterBudget? budget, IProgress<DeadLetterProgress>? progress, CancellationToken cancellationToken)
@@ -363,7 +484,7 @@ public sealed partial class DeadLetterStore
         var failures = new List<ReplayItem>();
         var payloadFailures = new List<ReplayItem>();
         int matched = 0, payloadsDeleted = 0;
-        var continuation = await ForEachPageAsync(selection, budget, withRecords: false, async (rows, ct) =>
+        var continuation = await ForEachPageAsync(selection, budget, withRecords: false, WorkPage, async (rows, ct) =>
         {
             matched += rows.Count;
             foreach (var group in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
@@ -398,6 +519,7 @@ public sealed partial class DeadLetterStore
             }
 
             progress?.Report(new DeadLetterProgress("purge", matched, matched));
+            return rows.Count;
         }, cancellationToken).ConfigureAwait(false);
         return new PurgeResult(matched, matched - failures.Count, failures)
         {
@@ -409,11 +531,12 @@ public sealed partial class DeadLetterStore
 
     /// <summary>
     /// Feeds the selected rows to <paramref name="work"/> a page at a time (ids: every row under each id; filter:
-    /// pages of 100 after the budget's continuation) until done or the budget is spent. Returns the continuation
-    /// of the last row handled when stopped early, else null.
+    /// pages of <paramref name="pageSize"/> after the budget's continuation) until done or the budget is spent.
+    /// <paramref name="work"/> returns how many of the page's rows it handled (a prefix; fewer than all when it ran
+    /// out of time). Returns the continuation of the last row handled when stopped early, else null.
     /// </summary>
     private async Task<string?> ForEachPageAsync(
-        DeadLetterSelection selection, DeadLetterBudget? budget, bool withRecords, Func<IReadOnlyList<TableEntity>, CancellationToken, Task> work, CancellationToken cancellationToken)
+        DeadLetterSelection selection, DeadLetterBudget? budget, bool withRecords, int pageSize, Func<IReadOnlyList<TableEntity>, CancellationToken, Task<int>> work, CancellationToken cancellationToken)
     {
         await ImportAsync(cancellationToken).ConfigureAwait(false);
         var index = _index!;
@@ -441,12 +564,17 @@ public sealed partial class DeadLetterStore
         var handled = 0;
         while (true)
         {
-            var room = budget?.MaxItems is { } max ? max - handled : WorkPage;
-            var (rows, next) = await index.PageAsync(partitions, selection.Filter, Math.Clamp(room, 1, WorkPage), cursor, withRecords, cancellationToken).ConfigureAwait(false);
+            var room = budget?.MaxItems is { } max ? max - handled : pageSize;
+            var (rows, next) = await index.PageAsync(partitions, selection.Filter, Math.Clamp(room, 1, pageSize), cursor, withRecords, cancellationToken).ConfigureAwait(false);
             if (rows.Count > 0)
             {
-                await work(rows, cancellationToken).ConfigureAwait(false);
-                handled += rows.Count;
+                // Work handles at least the page's first row, so a stop mid-page always has a row to continue after.
+                var done = Math.Max(1, await work(rows, cancellationToken).ConfigureAwait(false));
+                handled += done;
+                if (done < rows.Count)
+                {
+                    return new DeadLetterCursor(rows[done - 1].PartitionKey, rows[done - 1].RowKey).Encode();
+                }
             }
 
             cursor = next;

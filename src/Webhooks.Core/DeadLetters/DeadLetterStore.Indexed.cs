@@ -562,34 +562,49 @@ public sealed partial class DeadLetterStore
         var cursor = Decode(budget?.Continuation);
         var started = _timeProvider.GetTimestamp();
         var handled = 0;
-        while (true)
+        var reading = ReadWorkPageAsync(cursor, budget?.MaxItems);
+        try
         {
-            var room = budget?.MaxItems is { } max ? max - handled : pageSize;
-            var (rows, next) = await index.PageAsync(partitions, selection.Filter, Math.Clamp(room, 1, pageSize), cursor, withRecords, cancellationToken).ConfigureAwait(false);
-            if (rows.Count > 0)
+            while (true)
             {
-                // Work handles at least the page's first row, so a stop mid-page always has a row to continue after.
-                var done = Math.Max(1, await work(rows, cancellationToken).ConfigureAwait(false));
-                handled += done;
-                if (done < rows.Count)
+                var (rows, next) = await reading.ConfigureAwait(false);
+
+                // The next page is read while this one is worked on (two pages at most in memory); it is dropped
+                // unread if the work stops here.
+                var left = budget?.MaxItems is { } max ? max - handled - rows.Count : (int?)null;
+                reading = next is not null && left is not <= 0 ? ReadWorkPageAsync(next, left) : Task.FromResult<(IReadOnlyList<TableEntity>, DeadLetterCursor?)>(([], null));
+                if (rows.Count > 0)
                 {
-                    return new DeadLetterCursor(rows[done - 1].PartitionKey, rows[done - 1].RowKey).Encode();
+                    // Work handles at least the page's first row, so a stop mid-page always has a row to continue after.
+                    var done = Math.Max(1, await work(rows, cancellationToken).ConfigureAwait(false));
+                    handled += done;
+                    if (done < rows.Count)
+                    {
+                        return new DeadLetterCursor(rows[done - 1].PartitionKey, rows[done - 1].RowKey).Encode();
+                    }
+                }
+
+                cursor = next;
+                if (cursor is null)
+                {
+                    return null;
+                }
+
+                var outOfItems = budget?.MaxItems is { } limit && handled >= limit;
+                var outOfTime = budget?.MaxDuration is { } duration && _timeProvider.GetElapsedTime(started) >= duration;
+                if (outOfItems || outOfTime)
+                {
+                    return cursor.Value.Encode();
                 }
             }
-
-            cursor = next;
-            if (cursor is null)
-            {
-                return null;
-            }
-
-            var outOfItems = budget?.MaxItems is { } limit && handled >= limit;
-            var outOfTime = budget?.MaxDuration is { } duration && _timeProvider.GetElapsedTime(started) >= duration;
-            if (outOfItems || outOfTime)
-            {
-                return cursor.Value.Encode();
-            }
         }
+        finally
+        {
+            await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // a read ahead nobody needs ends here
+        }
+
+        Task<(IReadOnlyList<TableEntity> Items, DeadLetterCursor? Next)> ReadWorkPageAsync(DeadLetterCursor? after, int? room) =>
+            index.PageAsync(partitions, selection.Filter, Math.Clamp(room ?? pageSize, 1, pageSize), after, withRecords, cancellationToken);
     }
 
     // The dead-letter "queue" of an indexed store: the index's records (counters) plus what still waits in the queue.

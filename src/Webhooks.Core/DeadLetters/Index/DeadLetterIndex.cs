@@ -16,6 +16,7 @@ internal sealed class DeadLetterIndex
     private const int MaxCounterConflicts = 30;
     private const int MaxDeletesPerTransaction = 99; // 100 actions per transaction, one of them the counter row
     private const int MaxClaimRounds = 4;
+    private const string NoLookupsColumn = "NoLookups"; // set only on seeded rows; every written or imported record has lookups
 
     private readonly TableClient _table;
     private readonly ConcurrentDictionary<string, bool> _knownPartitions = new(StringComparer.Ordinal);
@@ -70,14 +71,17 @@ internal sealed class DeadLetterIndex
         return row;
     }
 
-    /// <summary>Adds many records of one source partition at once (seeding for benchmarks and tests; at most 99; no id lookups, so find them by row key).</summary>
+    /// <summary>
+    /// Adds many records of one source partition at once (seeding for benchmarks and tests; at most 99). No id lookups
+    /// are written (find them by row key), and the rows say so, so deleting them does not look for lookups.
+    /// </summary>
     public async Task WriteBatchAsync(IReadOnlyList<DeadLetterEntry> entries, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var partition = DeadLetterRows.PartitionOf(entries[0].Source);
         await ListPartitionAsync(partition, entries[0].Source, cancellationToken).ConfigureAwait(false);
         var stored = entries.Select(e => e with { MessageId = DeadLetterRows.RowOf(e.DeadLetteredAt, e.Id) }).ToList();
-        var actions = stored.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, DeadLetterRows.ToEntity(e, partition, e.MessageId, null))).ToList();
+        var actions = stored.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, WithoutLookups(DeadLetterRows.ToEntity(e, partition, e.MessageId, null)))).ToList();
         await WithCountersAsync(partition, actions, c => stored.ForEach(e => c.Apply(e, 1)), cancellationToken).ConfigureAwait(false);
     }
 
@@ -267,6 +271,7 @@ internal sealed class DeadLetterIndex
     public async Task DeleteLookupsAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
     {
         var lookups = rows
+            .Where(row => row.GetBoolean(NoLookupsColumn) != true)
             .SelectMany(row => new[] { row.GetString("Id"), row.GetString("QueueMessageId") }
                 .OfType<string>()
                 .Distinct(StringComparer.Ordinal)
@@ -331,6 +336,12 @@ internal sealed class DeadLetterIndex
 
         await DeleteLookupsAsync(rows, CancellationToken.None).ConfigureAwait(false);
         return missing;
+    }
+
+    private static TableEntity WithoutLookups(TableEntity record)
+    {
+        record[NoLookupsColumn] = true;
+        return record;
     }
 
     private Task DeleteChunkAsync(IReadOnlyList<TableEntity> chunk, CancellationToken cancellationToken) =>

@@ -28,6 +28,13 @@ public sealed class UnansweredWrites : HttpPipelinePolicy
         return HttpPipeline.CreateHttpMessagePropertiesScope(new Dictionary<string, object?> { [PropertyName] = tally });
     }
 
+    /// <summary>
+    /// Gives the queue calls started before the scope is disposed a per-try network timeout of
+    /// <paramref name="networkTimeout"/> instead of the client's (intake's budget): dead-letter work is not on
+    /// intake's clock, and on a loaded account it should slow down rather than fail.
+    /// </summary>
+    public static IDisposable Patient(TimeSpan networkTimeout) => Track(new Tally(), networkTimeout);
+
     /// <inheritdoc />
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {

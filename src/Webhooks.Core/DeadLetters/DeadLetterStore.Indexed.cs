@@ -16,8 +16,9 @@ public sealed partial class DeadLetterStore
     private const int ReplayPage = 1000; // rows (with records) per page of a replay: one query response per partition at most
     private const int MaxReplayChunk = 500;
 
-    // A replay send is not on intake's clock: it waits longer for an answer before trying again (each lost answer may
-    // be a duplicate), and three tries of it still fit the admin API's request limit with its 180 s budget.
+    // Replay sends and imports are not on intake's clock: they wait longer for an answer before trying again (each
+    // lost answer of a send may be a duplicate), and three tries still fit the admin API's request limit beside its
+    // 180 s budget.
     private static readonly TimeSpan ReplaySendNetworkTimeout = TimeSpan.FromSeconds(10);
 
     private long _lastImport; // timestamp of the last import check by a listing, show or stats (0: none yet)
@@ -99,6 +100,7 @@ public sealed partial class DeadLetterStore
 
         await _index.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
+        using var patient = UnansweredWrites.Patient(ReplaySendNetworkTimeout);
 
         // Every queue at once: on an idle system each is one empty receive, and there may be 65 of them.
         var moved = await Task.WhenAll(

@@ -457,14 +457,18 @@ public sealed partial class DeadLetterStore
         }
     }
 
+    // Records per partition in parallel (each with its own counter), then every deleted record's lookups at once.
     private static async Task DeleteQueuedAsync(DeadLetterIndex index, TableEntity[] rows, ReplayItem?[] items)
     {
         var queued = Enumerable.Range(0, rows.Length).Where(i => items[i]?.Outcome == ReplayOutcomes.Replayed).ToList();
+        var deleted = new System.Collections.Concurrent.ConcurrentBag<TableEntity>();
         await Parallel.ForEachAsync(queued.GroupBy(i => rows[i].PartitionKey, StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (group, _) =>
         {
             try
             {
-                await index.DeleteAsync([.. group.Select(i => rows[i])], CancellationToken.None).ConfigureAwait(false);
+                var records = group.Select(i => rows[i]).ToList();
+                await index.DeleteAsync(records, CancellationToken.None, withLookups: false).ConfigureAwait(false);
+                records.ForEach(deleted.Add);
             }
             catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
             {
@@ -478,6 +482,15 @@ public sealed partial class DeadLetterStore
                 }
             }
         }).ConfigureAwait(false);
+
+        try
+        {
+            await index.DeleteLookupsAsync([.. deleted], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
+        {
+            // Best effort: the records are gone and reads skip a dangling lookup.
+        }
     }
 
     private async Task<PurgeResult> IndexedPurgeAsync(DeadLetterSelection selection, DeadLetterBudget? budget, IProgress<DeadLetterProgress>? progress, CancellationToken cancellationToken)

@@ -185,6 +185,24 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task AReplayByFilter_DeletesTheRecordsOfEverySource_AndTheirIdLookups()
+    {
+        await _harness.DeliverOnceAsync("m1", "members");
+        await _harness.DeliverOnceAsync("m2", "members");
+        await _harness.DeliverOnceAsync("o1", "orders");
+        var lookupsBefore = _harness.IndexTable.Query<TableEntity>(e => e.PartitionKey.CompareTo("~id") >= 0 && e.PartitionKey.CompareTo("~ie") < 0).Count();
+
+        var result = await _harness.CreateStore().ReplayAsync(DeadLetterSelection.Matching(DeadLetterFilter.None));
+
+        Assert.Equal(3, lookupsBefore); // the worker writes one per record
+        Assert.Equal(["o1", "m2", "m1"], result.Items.Select(i => i.Id));
+        Assert.All(result.Items, i => Assert.Equal(ReplayOutcomes.Replayed, i.Outcome));
+        Assert.Empty(_harness.IndexTable.Query<TableEntity>(e => e.PartitionKey.CompareTo("~id") >= 0 && e.PartitionKey.CompareTo("~ie") < 0));
+        Assert.Equal(0, (await _harness.CreateStore().StatsAsync()).Total);
+        Assert.Equal(3, (await _harness.Queues.Deliveries.PeekMessagesAsync(32)).Value.Length);
+    }
+
+    [Fact]
     public async Task AReplayByFilter_StopsAtItsBudget_WithAnExactReport_AndTheContinuationFinishesIt()
     {
         var store = _harness.CreateStore();

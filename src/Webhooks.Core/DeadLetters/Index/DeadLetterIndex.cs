@@ -308,7 +308,10 @@ internal sealed class DeadLetterIndex
     /// Deletes records of one partition with their counts (transactions of 99), then their lookups (best effort:
     /// a dangling lookup is skipped by reads). Returns the rows that were already gone.
     /// </summary>
-    public async Task<IReadOnlyList<TableEntity>> DeleteAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    /// <param name="rows">Records of one partition.</param>
+    /// <param name="withLookups">False when the caller deletes the lookups itself (<see cref="DeleteLookupsAsync"/>, for many partitions at once).</param>
+    /// <param name="cancellationToken">Cancels the record deletes; lookups, once records are gone, are deleted regardless.</param>
+    public async Task<IReadOnlyList<TableEntity>> DeleteAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken, bool withLookups = true)
     {
         var missing = new List<TableEntity>();
         foreach (var chunk in rows.Chunk(MaxDeletesPerTransaction))
@@ -334,7 +337,11 @@ internal sealed class DeadLetterIndex
             }
         }
 
-        await DeleteLookupsAsync(rows, CancellationToken.None).ConfigureAwait(false);
+        if (withLookups)
+        {
+            await DeleteLookupsAsync(rows, CancellationToken.None).ConfigureAwait(false);
+        }
+
         return missing;
     }
 

@@ -48,17 +48,19 @@ Console.WriteLine($"seeded {records:N0} records in {seed.Elapsed.TotalSeconds:F1
 // Azurite keeps tables in LokiJS and, while they changed, writes the whole database to disk every 5 s, blocking
 // every request while it serialises (seconds at 100,000 records). Real Table storage has no such pause; reads timed
 // right after seeding would measure that save. So the reads start once it is done; the replay below still meets it.
+var seededAt = DateTime.UtcNow;
 var tableDb = new FileInfo(Path.Combine(azurite.Location, "__azurite_db_table__.json"));
 var saving = new FileInfo(tableDb.FullName + "~"); // LokiJS writes here, then renames it over the database
 var waited = Stopwatch.StartNew();
 do
 {
-    // Done when no save is under way and the database has not been written for longer than the autosave interval (5 s).
+    // Done when a save that began after the last seeded write has landed (renamed over the database) and no other is
+    // under way: nothing changes afterwards, so no further save comes. (A save serialises in memory before it writes.)
     await Task.Delay(TimeSpan.FromMilliseconds(500));
     tableDb.Refresh();
     saving.Refresh();
 }
-while ((saving.Exists || !tableDb.Exists || DateTime.UtcNow - tableDb.LastWriteTimeUtc < TimeSpan.FromSeconds(7)) && waited.Elapsed < TimeSpan.FromMinutes(3));
+while ((saving.Exists || !tableDb.Exists || tableDb.LastWriteTimeUtc < seededAt.AddSeconds(5)) && waited.Elapsed < TimeSpan.FromMinutes(3));
 Console.WriteLine($"waited {waited.Elapsed.TotalSeconds:F0} s for Azurite to save the seeded tables to disk ({tableDb.Length / 1048576.0:F0} MiB; its autosave blocks all requests while it runs)");
 Console.WriteLine($"load average before the reads {File.ReadAllText("/proc/loadavg").Trim()}");
 

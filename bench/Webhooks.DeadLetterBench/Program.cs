@@ -54,13 +54,14 @@ var saving = new FileInfo(tableDb.FullName + "~"); // LokiJS writes here, then r
 var waited = Stopwatch.StartNew();
 do
 {
-    // Done when a save that began after the last seeded write has landed (renamed over the database) and no other is
-    // under way: nothing changes afterwards, so no further save comes. (A save serialises in memory before it writes.)
+    // Done when a save landed after the last seeded write, none is under way, and none followed for 10 s (twice the
+    // autosave interval: the tables are clean). A save serialises in memory before it writes, unseen from here.
     await Task.Delay(TimeSpan.FromMilliseconds(500));
     tableDb.Refresh();
     saving.Refresh();
 }
-while ((saving.Exists || !tableDb.Exists || tableDb.LastWriteTimeUtc < seededAt.AddSeconds(5)) && waited.Elapsed < TimeSpan.FromMinutes(3));
+while ((saving.Exists || !tableDb.Exists || tableDb.LastWriteTimeUtc < seededAt || DateTime.UtcNow - tableDb.LastWriteTimeUtc < TimeSpan.FromSeconds(10))
+    && waited.Elapsed < TimeSpan.FromMinutes(3));
 Console.WriteLine($"waited {waited.Elapsed.TotalSeconds:F0} s for Azurite to save the seeded tables to disk ({tableDb.Length / 1048576.0:F0} MiB; its autosave blocks all requests while it runs)");
 Console.WriteLine($"load average before the reads {File.ReadAllText("/proc/loadavg").Trim()}");
 

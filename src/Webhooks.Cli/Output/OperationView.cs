@@ -21,7 +21,8 @@ internal static class OperationView
 
         console.WriteLine(result.DryRun
             ? $"Dry run: {result.Items.Count(i => i.Outcome == ReplayOutcomes.WouldReplay)} of {result.Matched} matching entries would be replayed; nothing was moved."
-            : $"Replayed {result.Replayed} of {result.Matched} matching entries ({result.Failed} failed or skipped, {result.RecordsKept} queued but not removed).");
+            : $"Replayed {result.Replayed} of {result.Matched} matching entries ({result.Failed} failed or skipped, {result.RecordsKept} queued but not removed)."
+                + (result.PossibleDuplicates > 0 ? $" {result.PossibleDuplicates} sends lost their answer and were sent again: each may have left an extra copy on the queue." : string.Empty));
     }
 
     public static void RenderPurge(IAnsiConsole console, PurgeResult result)

@@ -56,11 +56,12 @@ public sealed class WebhookStorage
     /// <summary>The blob service (claim-check bodies and duplicate-detection records).</summary>
     public BlobServiceClient Blobs { get; }
 
-    /// <summary>Queue client options: base64 messages, retries within <paramref name="budget"/>.</summary>
+    /// <summary>Queue client options: base64 messages, retries within <paramref name="budget"/>, tries counted for <see cref="UnansweredWrites"/>.</summary>
     public static QueueClientOptions QueueOptions(TimeSpan budget)
     {
         var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         StorageRetryBudget.Apply(options.Retry, budget);
+        options.AddPolicy(UnansweredWrites.Instance, Azure.Core.HttpPipelinePosition.PerRetry); // replay's count of possible duplicates
         return options;
     }
 

@@ -13,7 +13,13 @@ namespace Webhooks.DeadLetters;
 public sealed partial class DeadLetterStore
 {
     private const int WorkPage = 100;
-    private const int ReplayConcurrency = 8;
+
+    // Replay sends and imports are not on intake's clock: they wait longer for an answer before trying again (each
+    // lost answer of a send may be a duplicate), and three tries still fit the admin API's request limit beside its
+    // 180 s budget.
+    private static readonly TimeSpan DeadLetterNetworkTimeout = TimeSpan.FromSeconds(10);
+
+    private long _lastImport; // timestamp of the last import check by a listing, show or stats (0: none yet)
 
     /// <summary>True when records live in an index table (see docs/operations.md).</summary>
     public bool IsIndexed => _index is not null;
@@ -32,21 +38,56 @@ public sealed partial class DeadLetterStore
         var index = _index ?? throw new InvalidOperationException("Paging by continuation needs an indexed store.");
         filter ??= DeadLetterFilter.None;
         var cursor = Decode(continuation);
-        await ImportAsync(cancellationToken).ConfigureAwait(false);
+
+        // The import check runs beside the page, not before it (and at most once per ImportInterval); only when it
+        // moved something is the page read again, so host-poisoned messages still show in the page that found them.
+        var import = ImportIfDueAsync(cancellationToken);
         var partitions = await PartitionsAsync(index, filter, cancellationToken).ConfigureAwait(false);
-        var (rows, next) = await index.PageAsync(partitions, filter, limit, cursor, withRecords: false, cancellationToken).ConfigureAwait(false);
-        return new DeadLetterPage(await TotalAsync(index, partitions, filter, cancellationToken).ConfigureAwait(false), 0, limit, [.. rows.Select(DeadLetterRows.ToSummary)])
+        var (rows, next, total) = await ReadPageAsync(index, partitions, filter, limit, cursor, cancellationToken).ConfigureAwait(false);
+        if (await import.ConfigureAwait(false) > 0)
+        {
+            partitions = await PartitionsAsync(index, filter, cancellationToken).ConfigureAwait(false);
+            (rows, next, total) = await ReadPageAsync(index, partitions, filter, limit, cursor, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new DeadLetterPage(total, 0, limit, [.. rows.Select(DeadLetterRows.ToSummary)])
         {
             Continuation = next?.Encode(),
             HasMore = next is not null,
         };
     }
 
+    // The page's rows and its total (counters) at once.
+    private static async Task<(IReadOnlyList<TableEntity> Rows, DeadLetterCursor? Next, int? Total)> ReadPageAsync(
+        DeadLetterIndex index, IReadOnlyList<string> partitions, DeadLetterFilter filter, int limit, DeadLetterCursor? cursor, CancellationToken cancellationToken)
+    {
+        var page = index.PageAsync(partitions, filter, limit, cursor, withRecords: false, cancellationToken);
+        var total = TotalAsync(index, partitions, filter, cancellationToken);
+        await Task.WhenAll(page, total).ConfigureAwait(false);
+        var (rows, next) = await page.ConfigureAwait(false);
+        return (rows, next, await total.ConfigureAwait(false));
+    }
+
+    // Listing, show and stats import at most once per ImportInterval per store (a host's store lives as long as it).
+    private Task<int> ImportIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetTimestamp();
+        var last = Interlocked.Read(ref _lastImport);
+        if (_options.ImportInterval > TimeSpan.Zero && last != 0 && _timeProvider.GetElapsedTime(last, now) < _options.ImportInterval)
+        {
+            return Task.FromResult(0);
+        }
+
+        Interlocked.Exchange(ref _lastImport, now);
+        return ImportAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Moves up to <see cref="DeadLetterStoreOptions.MaxImportPerCall"/> messages from each poison queue (written by
     /// the Functions host and our poll loop) and from the dead-letter queue (records written before the index) into
-    /// the index: row first, then the message is deleted, so a crash in between re-imports onto the same row. Every
-    /// indexed operation calls it first. Returns how many moved.
+    /// the index: row first, then the message is deleted, so a crash in between re-imports onto the same row. Replay,
+    /// purge and export call it first; listing, show and stats at most once per
+    /// <see cref="DeadLetterStoreOptions.ImportInterval"/> (a page beside its own reads). Returns how many moved.
     /// </summary>
     public async Task<int> ImportAsync(CancellationToken cancellationToken = default)
     {
@@ -57,13 +98,13 @@ public sealed partial class DeadLetterStore
 
         await _index.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
-        var moved = await ImportQueueAsync(_deadLetter, m => DeadLetterReader.FromDeadLetterQueue(m, _deadLetter.Name, now), cancellationToken).ConfigureAwait(false);
-        foreach (var poison in _poison)
-        {
-            moved += await ImportQueueAsync(poison.Queue, m => DeadLetterReader.FromPoisonQueue(m, poison.Queue.Name, poison.Origin.Name, now), cancellationToken).ConfigureAwait(false);
-        }
+        using var patient = UnansweredWrites.Patient(DeadLetterNetworkTimeout);
 
-        return moved;
+        // Every queue at once: on an idle system each is one empty receive, and there may be 65 of them.
+        var moved = await Task.WhenAll(
+            _poison.Select(p => ImportQueueAsync(p.Queue, m => DeadLetterReader.FromPoisonQueue(m, p.Queue.Name, p.Origin.Name, now), cancellationToken))
+                .Prepend(ImportQueueAsync(_deadLetter, m => DeadLetterReader.FromDeadLetterQueue(m, _deadLetter.Name, now), cancellationToken))).ConfigureAwait(false);
+        return moved.Sum();
     }
 
     /// <summary>Writes one dead-letter record into the index (the worker's write path; see <see cref="DeadLetterWriter"/>).</summary>
@@ -153,7 +194,7 @@ public sealed partial class DeadLetterStore
 
     private async Task<DeadLetterEntry?> IndexedGetAsync(string id, CancellationToken cancellationToken)
     {
-        await ImportAsync(cancellationToken).ConfigureAwait(false);
+        await ImportIfDueAsync(cancellationToken).ConfigureAwait(false);
         var index = _index!;
         var partitions = await index.PartitionsAsync(cancellationToken).ConfigureAwait(false);
         var found = await index.FindAsync(id.Trim(), partitions, cancellationToken).ConfigureAwait(false);
@@ -162,7 +203,7 @@ public sealed partial class DeadLetterStore
 
     private async Task<DeadLetterStats> IndexedStatsAsync(DeadLetterFilter filter, CancellationToken cancellationToken)
     {
-        await ImportAsync(cancellationToken).ConfigureAwait(false);
+        await ImportIfDueAsync(cancellationToken).ConfigureAwait(false);
         var index = _index!;
         var partitions = await PartitionsAsync(index, filter, cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
@@ -259,120 +300,13 @@ public sealed partial class DeadLetterStore
         return written;
     }
 
-    private async Task<ReplayResult> IndexedReplayAsync(DeadLetterSelection selection, ReplayOptions options, IProgress<DeadLetterProgress>? progress, CancellationToken cancellationToken)
-    {
-        var index = _index!;
-        var pacer = new ReplayPacer(options.RatePerSecond, _timeProvider);
-        var items = new List<ReplayItem>();
-        var continuation = await ForEachPageAsync(selection, options.Budget, withRecords: true, async (rows, ct) =>
-        {
-            // Claim + send run up to ReplayConcurrency at once (each is a round trip); the pacer still spaces their
-            // starts, and the report keeps the page's order.
-            var queued = new List<TableEntity>();
-            var outcomes = new ReplayItem?[rows.Count];
-            var entries = rows.Select(r => ReplayEnvelope.Retarget(DeadLetterRows.ToEntry(r), options.ToDestination)).ToArray();
-            using var slots = new SemaphoreSlim(ReplayConcurrency);
-            var running = new List<Task>();
-            for (var i = 0; i < rows.Count; i++)
-            {
-                var entry = entries[i];
-                if (entry.Record.Envelope is null)
-                {
-                    outcomes[i] = Item(entry, ReplayOutcomes.Skipped, "The entry holds no readable envelope; inspect it with show or export, then purge it.");
-                }
-                else if (options.DryRun)
-                {
-                    outcomes[i] = Item(entry, ReplayOutcomes.WouldReplay);
-                }
-                else
-                {
-                    await pacer.WaitAsync(ct).ConfigureAwait(false);
-                    await slots.WaitAsync(ct).ConfigureAwait(false);
-                    var at = i;
-                    running.Add(Task.Run(async () =>
-                    {
-                        try
-                        {
-                            outcomes[at] = await ReplayIndexedAsync(index, rows[at], entries[at], ct).ConfigureAwait(false) ?? Item(entries[at], ReplayOutcomes.Replayed);
-                        }
-                        finally
-                        {
-                            slots.Release();
-                        }
-                    }, CancellationToken.None));
-                }
-            }
-
-            await Task.WhenAll(running).ConfigureAwait(false);
-            for (var i = 0; i < rows.Count; i++)
-            {
-                items.Add(outcomes[i]!);
-                if (outcomes[i]!.Outcome == ReplayOutcomes.Replayed)
-                {
-                    queued.Add(rows[i]);
-                }
-            }
-
-            progress?.Report(new DeadLetterProgress("replay", items.Count, items.Count));
-
-            // Their replacements are queued: the records go now, even if the caller cancels, so the two stay together.
-            await DeleteQueuedAsync(index, queued, items).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-        return new ReplayResult(options.DryRun, items) { Continuation = continuation };
-    }
-
-    private async Task<ReplayItem?> ReplayIndexedAsync(DeadLetterIndex index, TableEntity row, DeadLetterEntry entry, CancellationToken cancellationToken)
-    {
-        if (!await index.ClaimAsync(row, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
-        {
-            return Item(entry, ReplayOutcomes.Failed, "Another operator replayed, purged or changed the entry meanwhile; nothing was queued.");
-        }
-
-        try
-        {
-            var replacement = ReplayEnvelope.From(entry.Record.Envelope!, _timeProvider.GetUtcNow());
-            await ReplayTargetOf(entry).SendMessageAsync(new BinaryData(EnvelopeSerializer.Serialize(replacement)), null, StorageNames.NeverExpires, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
-        {
-            return Item(entry, ReplayOutcomes.Failed, $"Queuing the replay failed ({StorageFailures.Describe(ex)}); the entry is kept.");
-        }
-    }
-
-    private static async Task DeleteQueuedAsync(DeadLetterIndex index, List<TableEntity> queued, List<ReplayItem> items)
-    {
-        foreach (var group in queued.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
-        {
-            try
-            {
-                await index.DeleteAsync([.. group], CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
-            {
-                var kept = group.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
-                for (var i = 0; i < items.Count; i++)
-                {
-                    if (items[i].Outcome == ReplayOutcomes.Replayed && kept.Contains(items[i].MessageId))
-                    {
-                        items[i] = items[i] with
-                        {
-                            Outcome = ReplayOutcomes.RecordKept,
-                            Detail = $"Queued again, but deleting the entry failed ({StorageFailures.Describe(ex)}); replaying it again would deliver twice.",
-                        };
-                    }
-                }
-            }
-        }
-    }
-
     private async Task<PurgeResult> IndexedPurgeAsync(DeadLetterSelection selection, DeadLetterBudget? budget, IProgress<DeadLetterProgress>? progress, CancellationToken cancellationToken)
     {
         var index = _index!;
         var failures = new List<ReplayItem>();
         var payloadFailures = new List<ReplayItem>();
         int matched = 0, payloadsDeleted = 0;
-        var continuation = await ForEachPageAsync(selection, budget, withRecords: false, async (rows, ct) =>
+        var continuation = await ForEachPageAsync(selection, budget, withRecords: false, WorkPage, async (rows, ct) =>
         {
             matched += rows.Count;
             foreach (var group in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
@@ -407,6 +341,7 @@ public sealed partial class DeadLetterStore
             }
 
             progress?.Report(new DeadLetterProgress("purge", matched, matched));
+            return rows.Count;
         }, cancellationToken).ConfigureAwait(false);
         return new PurgeResult(matched, matched - failures.Count, failures)
         {
@@ -418,11 +353,12 @@ public sealed partial class DeadLetterStore
 
     /// <summary>
     /// Feeds the selected rows to <paramref name="work"/> a page at a time (ids: every row under each id; filter:
-    /// pages of 100 after the budget's continuation) until done or the budget is spent. Returns the continuation
-    /// of the last row handled when stopped early, else null.
+    /// pages of <paramref name="pageSize"/> after the budget's continuation) until done or the budget is spent.
+    /// <paramref name="work"/> returns how many of the page's rows it handled (a prefix; fewer than all when it ran
+    /// out of time). Returns the continuation of the last row handled when stopped early, else null.
     /// </summary>
     private async Task<string?> ForEachPageAsync(
-        DeadLetterSelection selection, DeadLetterBudget? budget, bool withRecords, Func<IReadOnlyList<TableEntity>, CancellationToken, Task> work, CancellationToken cancellationToken)
+        DeadLetterSelection selection, DeadLetterBudget? budget, bool withRecords, int pageSize, Func<IReadOnlyList<TableEntity>, CancellationToken, Task<int>> work, CancellationToken cancellationToken)
     {
         await ImportAsync(cancellationToken).ConfigureAwait(false);
         var index = _index!;
@@ -448,29 +384,49 @@ public sealed partial class DeadLetterStore
         var cursor = Decode(budget?.Continuation);
         var started = _timeProvider.GetTimestamp();
         var handled = 0;
-        while (true)
+        var reading = ReadWorkPageAsync(cursor, budget?.MaxItems);
+        try
         {
-            var room = budget?.MaxItems is { } max ? max - handled : WorkPage;
-            var (rows, next) = await index.PageAsync(partitions, selection.Filter, Math.Clamp(room, 1, WorkPage), cursor, withRecords, cancellationToken).ConfigureAwait(false);
-            if (rows.Count > 0)
+            while (true)
             {
-                await work(rows, cancellationToken).ConfigureAwait(false);
-                handled += rows.Count;
-            }
+                var (rows, next) = await reading.ConfigureAwait(false);
 
-            cursor = next;
-            if (cursor is null)
-            {
-                return null;
-            }
+                // The next page is read while this one is worked on (two pages at most in memory); it is dropped
+                // unread if the work stops here.
+                var left = budget?.MaxItems is { } max ? max - handled - rows.Count : (int?)null;
+                reading = next is not null && left is not <= 0 ? ReadWorkPageAsync(next, left) : Task.FromResult<(IReadOnlyList<TableEntity>, DeadLetterCursor?)>(([], null));
+                if (rows.Count > 0)
+                {
+                    // Work handles at least the page's first row, so a stop mid-page always has a row to continue after.
+                    var done = Math.Max(1, await work(rows, cancellationToken).ConfigureAwait(false));
+                    handled += done;
+                    if (done < rows.Count)
+                    {
+                        return new DeadLetterCursor(rows[done - 1].PartitionKey, rows[done - 1].RowKey).Encode();
+                    }
+                }
 
-            var outOfItems = budget?.MaxItems is { } limit && handled >= limit;
-            var outOfTime = budget?.MaxDuration is { } duration && _timeProvider.GetElapsedTime(started) >= duration;
-            if (outOfItems || outOfTime)
-            {
-                return cursor.Value.Encode();
+                cursor = next;
+                if (cursor is null)
+                {
+                    return null;
+                }
+
+                var outOfItems = budget?.MaxItems is { } limit && handled >= limit;
+                var outOfTime = budget?.MaxDuration is { } duration && _timeProvider.GetElapsedTime(started) >= duration;
+                if (outOfItems || outOfTime)
+                {
+                    return cursor.Value.Encode();
+                }
             }
         }
+        finally
+        {
+            await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // a read ahead nobody needs ends here
+        }
+
+        Task<(IReadOnlyList<TableEntity> Items, DeadLetterCursor? Next)> ReadWorkPageAsync(DeadLetterCursor? after, int? room) =>
+            index.PageAsync(partitions, selection.Filter, Math.Clamp(room ?? pageSize, 1, pageSize), after, withRecords, cancellationToken);
     }
 
     // The dead-letter "queue" of an indexed store: the index's records (counters) plus what still waits in the queue.

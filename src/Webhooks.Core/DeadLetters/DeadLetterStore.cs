@@ -19,7 +19,8 @@ namespace Webhooks.DeadLetters;
 /// <remarks>
 /// <para>With an index table (every host and the CLI: <see cref="DeadLetterStoreOptions"/>, <c>AddWebhookDeadLetters</c>)
 /// records live in Azure Table storage and nothing is received to read them: see docs/operations.md. Poison-queue
-/// messages and records left in the dead-letter queue are moved into the index by each call (indexed on read).</para>
+/// messages and records left in the dead-letter queue are moved into the index on read (replay, purge and export
+/// first; listing, show and stats at most every <see cref="DeadLetterStoreOptions.ImportInterval"/>).</para>
 /// <para>Without one (tests over in-memory queues only), the queue-scan mode below applies.</para>
 /// A Storage queue can be listed only by receiving its messages. Every operation but <see cref="QueueStatsAsync"/>
 /// therefore receives all messages (hiding each for <see cref="DeadLetterStoreOptions.ScanVisibilityTimeout"/>),

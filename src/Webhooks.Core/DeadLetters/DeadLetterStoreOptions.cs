@@ -27,6 +27,21 @@ public sealed class DeadLetterStoreOptions
     [Range(1, 10_000_000)]
     public int MaxStatsScan { get; set; } = 200_000;
 
+    /// <summary>
+    /// Replacements a replay queues at once (each send is a round trip; claims and deletes are batched per source).
+    /// The rate (<see cref="ReplayOptions.RatePerSecond"/>) still spaces their starts. Default 32.
+    /// </summary>
+    [Range(1, 256)]
+    public int ReplayConcurrency { get; set; } = 32;
+
+    /// <summary>
+    /// How often listing, show and stats look for new poison-queue (and older dead-letter-queue) messages to index:
+    /// at most once per interval per store, and off the page's critical path. Replay, purge and export always look
+    /// first. Zero: on every call. Default 5 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ImportInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Messages released (made visible again) in parallel after a scan. Default 8.</summary>
     [Range(1, 64)]
     public int ReleaseConcurrency { get; set; } = 8;

@@ -1,10 +1,18 @@
 namespace Webhooks.DeadLetters;
 
-/// <summary>Spaces replays so at most <c>rate</c> messages per second go back on the deliveries queue.</summary>
+/// <summary>
+/// Spaces replays so at most <c>rate</c> messages per second go back on the deliveries queue. Starts follow a
+/// schedule (one every 1/rate) rather than a pause after each, so timer lateness does not pile up and the rate is
+/// reached; after a stall the schedule catches up by at most <see cref="MaxCatchUp"/>, never in a flood.
+/// </summary>
 internal sealed class ReplayPacer(double? ratePerSecond, TimeProvider timeProvider)
 {
+    /// <summary>How far behind its schedule the pacer may run before it drops the missed starts.</summary>
+    public static readonly TimeSpan MaxCatchUp = TimeSpan.FromMilliseconds(100);
+
     private readonly TimeSpan _interval = ratePerSecond is > 0 ? TimeSpan.FromSeconds(1 / ratePerSecond.Value) : TimeSpan.Zero;
-    private long? _last;
+    private readonly long _origin = timeProvider.GetTimestamp();
+    private TimeSpan? _next; // when the next start is due, as time since _origin
 
     /// <summary>Waits until the next message may go; the first goes at once.</summary>
     public async Task WaitAsync(CancellationToken cancellationToken)
@@ -14,15 +22,14 @@ internal sealed class ReplayPacer(double? ratePerSecond, TimeProvider timeProvid
             return;
         }
 
-        if (_last is { } last)
+        var now = timeProvider.GetElapsedTime(_origin);
+        var due = _next ?? now;
+        if (due > now)
         {
-            var wait = _interval - timeProvider.GetElapsedTime(last);
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
-            }
+            await Task.Delay(due - now, timeProvider, cancellationToken).ConfigureAwait(false);
         }
 
-        _last = timeProvider.GetTimestamp();
+        var floor = now - MaxCatchUp;
+        _next = (due > floor ? due : floor) + _interval;
     }
 }

@@ -26,6 +26,13 @@ public sealed record ReplayResult(bool DryRun, IReadOnlyList<ReplayItem> Items)
     /// <summary>How many were queued again but whose dead-letter entry could not be deleted (they would duplicate if replayed again).</summary>
     public int RecordsKept => Items.Count(i => i.Outcome == ReplayOutcomes.RecordKept);
 
+    /// <summary>
+    /// How many extra copies the replay may have queued: sends whose answer was lost (a timeout, a dropped connection)
+    /// before the SDK tried again, counted exactly. Each may or may not have landed (a queue cannot be asked); the
+    /// delivery id is the same, so a target that honours <c>Idempotency-Key</c> ignores the copies.
+    /// </summary>
+    public int PossibleDuplicates => Items.Sum(i => i.PossibleDuplicates ?? 0);
+
     /// <summary>True when every selected entry was replayed (or, in a dry run, would be) and removed.</summary>
     public bool Succeeded => Items.All(i => i.Outcome is ReplayOutcomes.Replayed or ReplayOutcomes.WouldReplay);
 }
@@ -41,6 +48,9 @@ public sealed record ReplayItem(string Id, string MessageId, string? Source, boo
 {
     /// <summary>The destination it was (or, in a dry run, would be) queued for; null: fanned out again to every matching one.</summary>
     public string? Destination { get; init; }
+
+    /// <summary>Sends of this entry whose answer was lost before a retry: copies that may be on the queue besides the one replayed; null for none.</summary>
+    public int? PossibleDuplicates { get; init; }
 }
 
 /// <summary>The outcomes of replaying one entry.</summary>

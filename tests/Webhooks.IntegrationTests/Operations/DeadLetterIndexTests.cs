@@ -69,6 +69,39 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Paging_OneBusySourceAmongQuietOnes_ReturnsFullPagesInExactOrder_WithoutGapsOrRepeats()
+    {
+        // Each partition is first asked only for its share of a page: the busy one must be asked again.
+        var store = _harness.CreateStore();
+        var at = DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var written = new List<(string Id, DateTimeOffset At)>();
+        var busy = Enumerable.Range(0, 40).Select(i => Record($"busy{i:D2}", "busy", at.AddSeconds(i))).ToList();
+        await store.WriteBatchAsync(busy, CancellationToken.None);
+        written.AddRange(busy.Select(r => (r.Envelope!.Id, r.DeadLetteredAt)));
+        for (var s = 0; s < 5; s++)
+        {
+            var quiet = Enumerable.Range(0, 2).Select(i => Record($"q{s}-{i}", $"quiet{s}", at.AddSeconds((s * 7) + (i * 13) + 0.5))).ToList();
+            await store.WriteBatchAsync(quiet, CancellationToken.None);
+            written.AddRange(quiet.Select(r => (r.Envelope!.Id, r.DeadLetteredAt)));
+        }
+
+        var seen = new List<string>();
+        var sizes = new List<int>();
+        var page = await store.PageAsync(DeadLetterFilter.None, 10);
+        seen.AddRange(page.Items.Select(i => i.Id));
+        sizes.Add(page.Items.Count);
+        while (page.HasMore)
+        {
+            page = await store.PageAsync(DeadLetterFilter.None, 10, page.Continuation);
+            seen.AddRange(page.Items.Select(i => i.Id));
+            sizes.Add(page.Items.Count);
+        }
+
+        Assert.Equal(written.OrderByDescending(w => w.At).Select(w => w.Id), seen);
+        Assert.Equal([10, 10, 10, 10, 10], sizes);
+    }
+
+    [Fact]
     public async Task AForeignContinuationToken_IsRejectedAsAnArgument()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => _harness.CreateStore().PageAsync(DeadLetterFilter.None, 10, "bm90IG91cnM"));
@@ -152,6 +185,24 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task AReplayByFilter_DeletesTheRecordsOfEverySource_AndTheirIdLookups()
+    {
+        await _harness.DeliverOnceAsync("m1", "members");
+        await _harness.DeliverOnceAsync("m2", "members");
+        await _harness.DeliverOnceAsync("o1", "orders");
+        var lookupsBefore = _harness.IndexTable.Query<TableEntity>(e => e.PartitionKey.CompareTo("~id") >= 0 && e.PartitionKey.CompareTo("~ie") < 0).Count();
+
+        var result = await _harness.CreateStore().ReplayAsync(DeadLetterSelection.Matching(DeadLetterFilter.None));
+
+        Assert.Equal(3, lookupsBefore); // the worker writes one per record
+        Assert.Equal(["o1", "m2", "m1"], result.Items.Select(i => i.Id));
+        Assert.All(result.Items, i => Assert.Equal(ReplayOutcomes.Replayed, i.Outcome));
+        Assert.Empty(_harness.IndexTable.Query<TableEntity>(e => e.PartitionKey.CompareTo("~id") >= 0 && e.PartitionKey.CompareTo("~ie") < 0));
+        Assert.Equal(0, (await _harness.CreateStore().StatsAsync()).Total);
+        Assert.Equal(3, (await _harness.Queues.Deliveries.PeekMessagesAsync(32)).Value.Length);
+    }
+
+    [Fact]
     public async Task AReplayByFilter_StopsAtItsBudget_WithAnExactReport_AndTheContinuationFinishesIt()
     {
         var store = _harness.CreateStore();
@@ -179,9 +230,9 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite) : IAsyncLifetim
         var row = _harness.IndexTable.Query<TableEntity>(e => e.PartitionKey == "s-members").First(e => e.RowKey != "~counts");
         await _harness.IndexTable.UpdateEntityAsync(new TableEntity(row.PartitionKey, row.RowKey) { ["Note"] = "changed" }, row.ETag, TableUpdateMode.Merge);
 
-        var claimed = await new Webhooks.DeadLetters.Index.DeadLetterIndex(_harness.IndexTable).ClaimAsync(row, DateTimeOffset.UtcNow, CancellationToken.None);
+        var claimed = await new Webhooks.DeadLetters.Index.DeadLetterIndex(_harness.IndexTable).ClaimAsync([row], "a-claim", DateTimeOffset.UtcNow, CancellationToken.None);
 
-        Assert.False(claimed);
+        Assert.Empty(claimed);
     }
 
     private static DeadLetterRecord Record(string id, string source, DateTimeOffset at) => new()

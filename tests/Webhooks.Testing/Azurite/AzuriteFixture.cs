@@ -33,6 +33,9 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
         _location = Path.Combine(Path.GetTempPath(), "webhooks-azurite-" + Guid.NewGuid().ToString("N")[..12]);
     }
 
+    /// <summary>The emulator's data folder (its LokiJS databases, e.g. <c>__azurite_db_table__.json</c>).</summary>
+    public string Location => _location;
+
     /// <summary>The queue service port.</summary>
     public int QueuePort => _ports.Queue;
 

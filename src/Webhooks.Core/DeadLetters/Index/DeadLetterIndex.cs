@@ -15,6 +15,8 @@ internal sealed class DeadLetterIndex
 {
     private const int MaxCounterConflicts = 30;
     private const int MaxDeletesPerTransaction = 99; // 100 actions per transaction, one of them the counter row
+    private const int MaxClaimRounds = 4;
+    private const string NoLookupsColumn = "NoLookups"; // set only on seeded rows; every written or imported record has lookups
 
     private readonly TableClient _table;
     private readonly ConcurrentDictionary<string, bool> _knownPartitions = new(StringComparer.Ordinal);
@@ -69,14 +71,17 @@ internal sealed class DeadLetterIndex
         return row;
     }
 
-    /// <summary>Adds many records of one source partition at once (seeding for benchmarks and tests; at most 99; no id lookups, so find them by row key).</summary>
+    /// <summary>
+    /// Adds many records of one source partition at once (seeding for benchmarks and tests; at most 99). No id lookups
+    /// are written (find them by row key), and the rows say so, so deleting them does not look for lookups.
+    /// </summary>
     public async Task WriteBatchAsync(IReadOnlyList<DeadLetterEntry> entries, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var partition = DeadLetterRows.PartitionOf(entries[0].Source);
         await ListPartitionAsync(partition, entries[0].Source, cancellationToken).ConfigureAwait(false);
         var stored = entries.Select(e => e with { MessageId = DeadLetterRows.RowOf(e.DeadLetteredAt, e.Id) }).ToList();
-        var actions = stored.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, DeadLetterRows.ToEntity(e, partition, e.MessageId, null))).ToList();
+        var actions = stored.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, WithoutLookups(DeadLetterRows.ToEntity(e, partition, e.MessageId, null)))).ToList();
         await WithCountersAsync(partition, actions, c => stored.ForEach(e => c.Apply(e, 1)), cancellationToken).ConfigureAwait(false);
     }
 
@@ -96,41 +101,59 @@ internal sealed class DeadLetterIndex
 
     /// <summary>
     /// One page of records matching <paramref name="filter"/>, newest first across <paramref name="partitions"/>,
-    /// after <paramref name="cursor"/>; the cursor of the last item when more exist. Each partition is asked for at
-    /// most <paramref name="limit"/> + 1 rows, in parallel; the filters run server-side.
+    /// after <paramref name="cursor"/>; the cursor of the last item when more exist. The filters run server-side and
+    /// the partitions are read in parallel. Each partition is first asked for its share of the page (and some
+    /// slack), not for the whole page: a partition that filled its ask may hold more, so the page only takes rows up
+    /// to the earliest last row of such partitions, and those that leave it short are asked again after their last
+    /// row. Evenly spread records take one round of small queries; one busy source takes a second round.
     /// </summary>
     public async Task<(IReadOnlyList<TableEntity> Items, DeadLetterCursor? Next)> PageAsync(
         IReadOnlyList<string> partitions, DeadLetterFilter filter, int limit, DeadLetterCursor? cursor, bool withRecords, CancellationToken cancellationToken)
     {
-        var found = new List<TableEntity>[partitions.Count];
         var select = withRecords ? null : DeadLetterRows.SummaryColumns;
-        await Parallel.ForEachAsync(Enumerable.Range(0, partitions.Count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
+        var fetched = partitions.Select(_ => new List<TableEntity>()).ToArray();
+        var mayHaveMore = new bool[partitions.Count];
+        var ask = partitions.Count <= 1 ? limit + 1 : Math.Min(limit + 1, ((limit * 3 / 2) + partitions.Count - 1) / partitions.Count + 2);
+        var open = Enumerable.Range(0, partitions.Count).ToList();
+        for (var round = 1; ; round++)
         {
-            var rows = new List<TableEntity>(Math.Min(limit + 1, 1000));
-            var query = _table.QueryAsync<TableEntity>(FilterText(partitions[i], filter, cursor), Math.Min(limit + 1, 1000), select, ct);
-            await foreach (var row in query.ConfigureAwait(false))
+            await Parallel.ForEachAsync(open, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
             {
-                rows.Add(row);
-                if (rows.Count > limit)
+                var after = fetched[i].Count > 0 ? new DeadLetterCursor(partitions[i], fetched[i][^1].RowKey) : cursor;
+                var rows = new List<TableEntity>(Math.Min(ask, 1000));
+                await foreach (var row in _table.QueryAsync<TableEntity>(FilterText(partitions[i], filter, after), Math.Min(ask, 1000), select, ct).ConfigureAwait(false))
                 {
-                    break;
+                    rows.Add(row);
+                    if (rows.Count >= ask)
+                    {
+                        break;
+                    }
                 }
+
+                fetched[i].AddRange(rows);
+                mayHaveMore[i] = rows.Count >= ask;
+            }).ConfigureAwait(false);
+
+            var merged = fetched.SelectMany(rows => rows).Order(MergeOrder.Instance).ToList();
+            var bounds = Enumerable.Range(0, partitions.Count).Where(i => mayHaveMore[i]).Select(i => fetched[i][^1]).ToList();
+            var bound = bounds.Count == 0 ? null : bounds.Min(MergeOrder.Instance);
+            var safe = bound is null ? merged.Count : merged.FindLastIndex(e => MergeOrder.Instance.Compare(e, bound) <= 0) + 1;
+            if (safe > limit)
+            {
+                var page = merged.GetRange(0, limit);
+                return (page, new DeadLetterCursor(page[^1].PartitionKey, page[^1].RowKey));
             }
 
-            found[i] = rows;
-        }).ConfigureAwait(false);
+            if (bound is null)
+            {
+                return (merged, null); // Everything after the cursor was read: no more.
+            }
 
-        var merged = found.SelectMany(rows => rows)
-            .OrderBy(e => e.RowKey, StringComparer.Ordinal)
-            .ThenBy(e => e.PartitionKey, StringComparer.Ordinal)
-            .ToList();
-        if (merged.Count <= limit)
-        {
-            return (merged, null);
+            // Short (or not yet sure more exist): ask again the partitions whose unread rows could fall inside the page.
+            var edge = merged.Count >= limit ? merged[limit - 1] : null;
+            open = [.. Enumerable.Range(0, partitions.Count).Where(i => mayHaveMore[i] && (edge is null || MergeOrder.Instance.Compare(fetched[i][^1], edge) <= 0))];
+            ask = round >= 3 ? limit + 1 : limit - safe + 1; // A last round asks enough to settle it.
         }
-
-        var page = merged.GetRange(0, limit);
-        return (page, new DeadLetterCursor(page[^1].PartitionKey, page[^1].RowKey));
     }
 
     /// <summary>Every record stored under this delivery id, imported queue message id or row key, newest first.</summary>
@@ -190,28 +213,105 @@ internal sealed class DeadLetterIndex
     }
 
     /// <summary>
-    /// Marks a record as being replayed, only if it is unchanged since it was read (its ETag): two operators
-    /// replaying the same entry at once, one of them wins.
+    /// Claims records of one partition for replay, in one entity group transaction (at most 100): each is marked
+    /// with <paramref name="claim"/> only if unchanged since it was read (its ETag), so of two operators replaying
+    /// the same entry one wins. Idempotent for its owner: when the transaction fails on an ETag (412) or a missing
+    /// row (404) — which is also what the SDK's own retry of a transaction gets when the first try was applied and
+    /// its answer lost — the rows are read again: those carrying <paramref name="claim"/> are ours, unchanged ones are
+    /// claimed again, changed or deleted ones were taken by someone else.
     /// </summary>
-    public async Task<bool> ClaimAsync(TableEntity entity, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>The rows claimed by <paramref name="claim"/>, in the order given.</returns>
+    public async Task<IReadOnlyList<TableEntity>> ClaimAsync(IReadOnlyList<TableEntity> rows, string claim, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        try
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        var pending = rows.ToList();
+        for (var round = 0; pending.Count > 0 && round < MaxClaimRounds; round++)
         {
-            var claim = new TableEntity(entity.PartitionKey, entity.RowKey) { ["ReplayClaimedAt"] = now };
-            await _table.UpdateEntityAsync(claim, entity.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-            return true;
+            try
+            {
+                await _table.SubmitTransactionAsync(
+                    [.. pending.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateMerge, DeadLetterRows.ClaimOf(r, claim, now), r.ETag))],
+                    cancellationToken).ConfigureAwait(false);
+                claimed.UnionWith(pending.Select(r => r.RowKey));
+                break;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 412)
+            {
+                var current = await ClaimsOfAsync(pending, cancellationToken).ConfigureAwait(false);
+                var again = new List<TableEntity>();
+                for (var i = 0; i < pending.Count; i++)
+                {
+                    if (current[i] is not { } row)
+                    {
+                        continue; // Deleted meanwhile (purged, or replayed by someone else).
+                    }
+
+                    if (string.Equals(row.GetString(DeadLetterRows.ReplayClaimColumn), claim, StringComparison.Ordinal))
+                    {
+                        claimed.Add(pending[i].RowKey); // Ours: an earlier try was applied.
+                    }
+                    else if (row.ETag == pending[i].ETag)
+                    {
+                        again.Add(pending[i]); // Unchanged: it only failed with the transaction.
+                    }
+                }
+
+                pending = again;
+            }
         }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+
+        return [.. rows.Where(r => claimed.Contains(r.RowKey))];
+    }
+
+    /// <summary>
+    /// Deletes the id lookups of replayed or purged records (best effort: a dangling lookup is skipped by reads).
+    /// Lookups of one lookup partition go in one transaction; when one of them is already gone (records seeded
+    /// without lookups, a rerun) that partition's lookups are deleted one by one, which ignores missing ones.
+    /// </summary>
+    public async Task DeleteLookupsAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        var lookups = rows
+            .Where(row => row.GetBoolean(NoLookupsColumn) != true)
+            .SelectMany(row => new[] { row.GetString("Id"), row.GetString("QueueMessageId") }
+                .OfType<string>()
+                .Distinct(StringComparer.Ordinal)
+                .Select(id => (Partition: DeadLetterRows.LookupPartitionOf(id), Row: DeadLetterRows.LookupRowOf(id, row.PartitionKey, row.RowKey))))
+            .Distinct()
+            .GroupBy(l => l.Partition, StringComparer.Ordinal)
+            .SelectMany(g => g.Chunk(100))
+            .ToList();
+        await Parallel.ForEachAsync(lookups, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
-            return false;
-        }
+            try
+            {
+                await _table.SubmitTransactionAsync(
+                    [.. chunk.Select(l => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(l.Partition, l.Row), ETag.All))], ct).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404)
+            {
+                foreach (var (partition, row) in chunk)
+                {
+                    try
+                    {
+                        await _table.DeleteEntityAsync(partition, row, ETag.All, ct).ConfigureAwait(false);
+                    }
+                    catch (RequestFailedException missing) when (missing.Status == 404)
+                    {
+                        // Already gone.
+                    }
+                }
+            }
+        }).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Deletes records of one partition with their counts (transactions of 99), then their lookups (best effort:
     /// a dangling lookup is skipped by reads). Returns the rows that were already gone.
     /// </summary>
-    public async Task<IReadOnlyList<TableEntity>> DeleteAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    /// <param name="rows">Records of one partition.</param>
+    /// <param name="withLookups">False when the caller deletes the lookups itself (<see cref="DeleteLookupsAsync"/>, for many partitions at once).</param>
+    /// <param name="cancellationToken">Cancels the record deletes; lookups, once records are gone, are deleted regardless.</param>
+    public async Task<IReadOnlyList<TableEntity>> DeleteAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken, bool withLookups = true)
     {
         var missing = new List<TableEntity>();
         foreach (var chunk in rows.Chunk(MaxDeletesPerTransaction))
@@ -237,15 +337,18 @@ internal sealed class DeadLetterIndex
             }
         }
 
-        foreach (var row in rows)
+        if (withLookups)
         {
-            foreach (var id in new[] { row.GetString("Id"), row.GetString("QueueMessageId") }.OfType<string>().Distinct(StringComparer.Ordinal))
-            {
-                await _table.DeleteEntityAsync(DeadLetterRows.LookupPartitionOf(id), DeadLetterRows.LookupRowOf(id, row.PartitionKey, row.RowKey), ETag.All, CancellationToken.None).ConfigureAwait(false);
-            }
+            await DeleteLookupsAsync(rows, CancellationToken.None).ConfigureAwait(false);
         }
 
         return missing;
+    }
+
+    private static TableEntity WithoutLookups(TableEntity record)
+    {
+        record[NoLookupsColumn] = true;
+        return record;
     }
 
     private Task DeleteChunkAsync(IReadOnlyList<TableEntity> chunk, CancellationToken cancellationToken) =>
@@ -260,6 +363,18 @@ internal sealed class DeadLetterIndex
                 }
             },
             cancellationToken);
+
+    // The rows as they are now (null: gone), only their claim column: point reads in parallel.
+    private async Task<TableEntity?[]> ClaimsOfAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        var current = new TableEntity?[rows.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var response = await _table.GetEntityIfExistsAsync<TableEntity>(rows[i].PartitionKey, rows[i].RowKey, [DeadLetterRows.ReplayClaimColumn], ct).ConfigureAwait(false);
+            current[i] = response.HasValue ? response.Value : null;
+        }).ConfigureAwait(false);
+        return current;
+    }
 
     private async Task<IReadOnlyList<(string Partition, string Row)>> LookupsAsync(string id, CancellationToken cancellationToken)
     {
@@ -366,6 +481,18 @@ internal sealed class DeadLetterIndex
         }
 
         return string.Join(" and ", parts);
+    }
+}
+
+/// <summary>The order of a page across partitions: row key (inverted time), then partition.</summary>
+internal sealed class MergeOrder : IComparer<TableEntity>
+{
+    public static MergeOrder Instance { get; } = new();
+
+    public int Compare(TableEntity? x, TableEntity? y)
+    {
+        var byRow = string.CompareOrdinal(x?.RowKey, y?.RowKey);
+        return byRow != 0 ? byRow : string.CompareOrdinal(x?.PartitionKey, y?.PartitionKey);
     }
 }
 

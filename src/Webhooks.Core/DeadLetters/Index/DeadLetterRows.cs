@@ -19,6 +19,9 @@ internal static class DeadLetterRows
     public const string CounterRow = "~counts";
     public const string UnknownSource = "(unknown)";
 
+    /// <summary>The column a replay's claim id is written to (with <c>ReplayClaimedAt</c>).</summary>
+    public const string ReplayClaimColumn = "ReplayClaim";
+
     // Row keys of records are digits first; '~' sorts after them, so "RowKey lt '~'" leaves the counter row out.
     public const string RecordRowsEnd = "~";
 
@@ -156,6 +159,10 @@ internal static class DeadLetterRows
 
         return DeadLetterReader.FromRecord(record, entity.RowKey, summary.Queue, summary.Poisoned, summary.Readable) with { Id = summary.Id };
     }
+
+    /// <summary>The merge that claims <paramref name="row"/> for the replay <paramref name="claim"/>.</summary>
+    public static TableEntity ClaimOf(TableEntity row, string claim, DateTimeOffset at) =>
+        new(row.PartitionKey, row.RowKey) { [ReplayClaimColumn] = claim, ["ReplayClaimedAt"] = at };
 
     /// <summary>The claim-check body a row references, from its columns.</summary>
     public static BodyReference? BodyOf(TableEntity entity) =>

@@ -1,0 +1,213 @@
+using Azure.Data.Tables;
+using Webhooks.AzureStorage;
+using Webhooks.DeadLetters.Index;
+using Webhooks.Envelopes;
+
+namespace Webhooks.DeadLetters;
+
+// Replay in the indexed mode: claim, queue, delete, a chunk at a time (docs/operations.md, "Replay and purge").
+public sealed partial class DeadLetterStore
+{
+    private const int ReplayPage = 1000; // rows (with records) per page of a replay: one query response per partition at most
+    private const int MaxReplayChunk = 500;
+
+    private async Task<ReplayResult> IndexedReplayAsync(DeadLetterSelection selection, ReplayOptions options, IProgress<DeadLetterProgress>? progress, CancellationToken cancellationToken)
+    {
+        var index = _index!;
+        var pacer = new ReplayPacer(options.RatePerSecond, _timeProvider);
+        var claim = Guid.NewGuid().ToString("N"); // this call's claims: a retried claim recognises its own
+        var started = _timeProvider.GetTimestamp();
+        var chunkSize = ReplayChunkSize(options.RatePerSecond);
+        var items = new List<ReplayItem>();
+        var continuation = await ForEachPageAsync(selection, options.Budget, withRecords: true, ReplayPage, async (rows, ct) =>
+        {
+            // A page is replayed a chunk (about a second of sends at the rate) at a time, so the time budget is
+            // checked often and a claim is never held long before its send.
+            var handled = 0;
+            foreach (var chunk in rows.Chunk(chunkSize))
+            {
+                if (handled > 0 && options.Budget?.MaxDuration is { } duration && _timeProvider.GetElapsedTime(started) >= duration)
+                {
+                    break;
+                }
+
+                items.AddRange(await ReplayChunkAsync(index, chunk, claim, options.DryRun, options.ToDestination, pacer, ct).ConfigureAwait(false));
+                handled += chunk.Length;
+                progress?.Report(new DeadLetterProgress("replay", items.Count, items.Count));
+            }
+
+            return handled;
+        }, cancellationToken).ConfigureAwait(false);
+        return new ReplayResult(options.DryRun, items) { Continuation = continuation };
+    }
+
+    // About a second of sends at the rate (at least one entry); 500 when unpaced.
+    private static int ReplayChunkSize(double? ratePerSecond) =>
+        ratePerSecond is > 0 ? (int)Math.Clamp(Math.Ceiling(ratePerSecond.Value), 1, MaxReplayChunk) : MaxReplayChunk;
+
+    /// <summary>
+    /// Replays one chunk of a page, in three steps: claim (one transaction per source partition, in parallel), queue
+    /// the replacements (up to <see cref="DeadLetterStoreOptions.ReplayConcurrency"/> at once, paced), then delete
+    /// the replayed records (one transaction per partition, with the counter). A record is deleted only after its
+    /// replacement is queued; a crash in between leaves it, to be replayed again (twice, never zero times).
+    /// </summary>
+    private async Task<ReplayItem[]> ReplayChunkAsync(DeadLetterIndex index, TableEntity[] rows, string claim, bool dryRun, string? toDestination, ReplayPacer pacer, CancellationToken cancellationToken)
+    {
+        var entries = rows.Select(r => ReplayEnvelope.Retarget(DeadLetterRows.ToEntry(r), toDestination)).ToArray();
+        var items = new ReplayItem?[rows.Length];
+        var wanted = new List<int>();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (entries[i].Record.Envelope is null)
+            {
+                items[i] = Item(entries[i], ReplayOutcomes.Skipped, "The entry holds no readable envelope; inspect it with show or export, then purge it.");
+            }
+            else if (dryRun)
+            {
+                items[i] = Item(entries[i], ReplayOutcomes.WouldReplay);
+            }
+            else
+            {
+                wanted.Add(i);
+            }
+        }
+
+        var claimed = await ClaimChunkAsync(index, rows, wanted, claim, items, cancellationToken).ConfigureAwait(false);
+        using var slots = new SemaphoreSlim(_options.ReplayConcurrency);
+        var running = new List<Task>();
+        OperationCanceledException? canceled = null;
+        try
+        {
+            foreach (var i in claimed)
+            {
+                await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var at = i;
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        items[at] = await SendReplayAsync(entries[at], cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None));
+            }
+        }
+        catch (OperationCanceledException ex)
+        {
+            canceled = ex; // Sends already started finish, and their records go, before the cancellation surfaces.
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        // Their replacements are queued: the records go now, even if the caller cancels, so the two stay together.
+        await DeleteQueuedAsync(index, rows, items).ConfigureAwait(false);
+        if (canceled is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(canceled);
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false); // Surfaces anything the sends did not expect.
+        return [.. items.Select((item, i) => item ?? Item(entries[i], ReplayOutcomes.Failed, "Not attempted."))];
+    }
+
+    // Claims the wanted rows, one transaction per source partition (at most 100 rows each), partitions in parallel;
+    // marks those lost to another operator or to a storage failure. Returns the claimed indexes, in page order.
+    private async Task<IReadOnlyList<int>> ClaimChunkAsync(DeadLetterIndex index, TableEntity[] rows, List<int> wanted, string claim, ReplayItem?[] items, CancellationToken cancellationToken)
+    {
+        var claimed = new bool[rows.Length];
+        var now = _timeProvider.GetUtcNow();
+        var groups = wanted.GroupBy(i => rows[i].PartitionKey, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)).ToList();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (group, ct) =>
+        {
+            try
+            {
+                var got = (await index.ClaimAsync([.. group.Select(i => rows[i])], claim, now, ct).ConfigureAwait(false))
+                    .Select(r => r.RowKey)
+                    .ToHashSet(StringComparer.Ordinal);
+                foreach (var i in group)
+                {
+                    claimed[i] = got.Contains(rows[i].RowKey);
+                }
+            }
+            catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, ct))
+            {
+                foreach (var i in group)
+                {
+                    items[i] = Item(DeadLetterRows.ToSummary(rows[i]), ReplayOutcomes.Failed, $"Claiming the entry failed ({StorageFailures.Describe(ex)}); nothing was queued.");
+                }
+            }
+        }).ConfigureAwait(false);
+
+        foreach (var i in wanted.Where(i => !claimed[i] && items[i] is null))
+        {
+            items[i] = Item(DeadLetterRows.ToSummary(rows[i]), ReplayOutcomes.Failed, "Another operator replayed, purged or changed the entry meanwhile; nothing was queued.");
+        }
+
+        return [.. wanted.Where(i => claimed[i])];
+    }
+
+    // Queues the replacement. Queues cannot deduplicate, so a try whose answer was lost (the SDK then tries again)
+    // may have left a copy: those tries are counted, exactly, as the item's possible duplicates.
+    private async Task<ReplayItem> SendReplayAsync(DeadLetterEntry entry, CancellationToken cancellationToken)
+    {
+        var tally = new UnansweredWrites.Tally();
+        try
+        {
+            var replacement = ReplayEnvelope.From(entry.Record.Envelope!, _timeProvider.GetUtcNow());
+            using (UnansweredWrites.Track(tally, DeadLetterNetworkTimeout))
+            {
+                await ReplayTargetOf(entry).SendMessageAsync(new BinaryData(EnvelopeSerializer.Serialize(replacement)), null, StorageNames.NeverExpires, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Item(entry, ReplayOutcomes.Replayed) with { PossibleDuplicates = tally.LostAnswers > 0 ? tally.LostAnswers : null };
+        }
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
+        {
+            var maybe = tally.LostAnswers > 0 ? " A try whose answer was lost may have queued it anyway: replaying it again may deliver it twice." : string.Empty;
+            return Item(entry, ReplayOutcomes.Failed, $"Queuing the replay failed ({StorageFailures.Describe(ex)}); the entry is kept.{maybe}") with
+            {
+                PossibleDuplicates = tally.LostAnswers > 0 ? tally.LostAnswers : null,
+            };
+        }
+    }
+
+    // Records per partition in parallel (each with its own counter), then every deleted record's lookups at once.
+    private static async Task DeleteQueuedAsync(DeadLetterIndex index, TableEntity[] rows, ReplayItem?[] items)
+    {
+        var queued = Enumerable.Range(0, rows.Length).Where(i => items[i]?.Outcome == ReplayOutcomes.Replayed).ToList();
+        var deleted = new System.Collections.Concurrent.ConcurrentBag<TableEntity>();
+        await Parallel.ForEachAsync(queued.GroupBy(i => rows[i].PartitionKey, StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (group, _) =>
+        {
+            try
+            {
+                var records = group.Select(i => rows[i]).ToList();
+                await index.DeleteAsync(records, CancellationToken.None, withLookups: false).ConfigureAwait(false);
+                records.ForEach(deleted.Add);
+            }
+            catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
+            {
+                foreach (var i in group)
+                {
+                    items[i] = items[i]! with
+                    {
+                        Outcome = ReplayOutcomes.RecordKept,
+                        Detail = $"Queued again, but deleting the entry failed ({StorageFailures.Describe(ex)}); replaying it again would deliver twice.",
+                    };
+                }
+            }
+        }).ConfigureAwait(false);
+
+        try
+        {
+            await index.DeleteLookupsAsync([.. deleted], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
+        {
+            // Best effort: the records are gone and reads skip a dangling lookup.
+        }
+    }
+}

@@ -14,7 +14,7 @@ internal sealed class PausedTargetsHealth(TargetPauseRegistry pauses) : IHealthC
         try
         {
             report["pausedTargets"] = (await pauses.SnapshotAsync(cancellationToken).ConfigureAwait(false))
-                .Select(p => new { source = p.Source, reason = p.Reason, status = p.Status, pausedAt = p.PausedAt, nextProbeAt = p.NextProbeAt, held = p.Held })
+                .Select(p => new { source = p.Source, destination = p.Destination, reason = p.Reason, status = p.Status, pausedAt = p.PausedAt, nextProbeAt = p.NextProbeAt, held = p.Held })
                 .ToList();
         }
         catch (Exception ex) when (StorageFailures.IsStorageFailure(ex) || ex is OperationCanceledException)

@@ -163,7 +163,8 @@ public sealed class TargetPauseRegistry(ITargetPauseStore store, IOptionsMonitor
         foreach (var pause in pauses.OrderBy(p => p.Source, StringComparer.OrdinalIgnoreCase))
         {
             var held = await store.CountHeldAsync(pause.Source, pause.PausedAt, cancellationToken).ConfigureAwait(false);
-            states.Add(new TargetPauseState(pause.Source, pause.Reason, pause.Status, pause.PausedAt, pause.NextProbeAt, held));
+            var (source, destination) = DestinationNames.ParsePauseKey(pause.Source);
+            states.Add(new TargetPauseState(source, destination, pause.Reason, pause.Status, pause.PausedAt, pause.NextProbeAt, held));
         }
 
         _view = new View(Now, pauses.ToImmutableDictionary(p => p.Source, StringComparer.OrdinalIgnoreCase));

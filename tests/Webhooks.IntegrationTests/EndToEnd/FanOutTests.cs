@@ -137,7 +137,7 @@ public sealed class FanOutTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
 
         // billing's three copies: one called (401, pausing it), two held without a call; audit untouched by it.
         var only = Assert.Single(pause);
-        Assert.Equal(("shop:billing", 401, 3L), (only.Source, only.Status, only.Held));
+        Assert.Equal(("shop", "billing", 401, 3L), (only.Source, only.Destination, only.Status, only.Held));
         Assert.Single(billing.Requests);
         AssertReceived(audit.Requests, "audit", ["evt_inv_paid", "evt_cus_new", "evt_inv_final"]);
         Assert.Empty(await DeadLettersAsync(queue, expected: 0));

@@ -363,7 +363,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using (var body = await Json(listed))
         {
             var paused = Assert.Single(body.RootElement.GetProperty("paused").EnumerateArray());
-            Assert.Equal("members", paused.GetProperty("source").GetString());
+            Assert.Equal(("members", "default"), (paused.GetProperty("source").GetString(), paused.GetProperty("destination").GetString()));
             Assert.Equal(401, paused.GetProperty("status").GetInt32());
             Assert.Equal(2, paused.GetProperty("held").GetInt64());
         }
@@ -372,7 +372,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         {
             // Health names and counts it exactly as the admin API does.
             var paused = Assert.Single(body.RootElement.GetProperty("pausedTargets").EnumerateArray());
-            Assert.Equal(("members", 401, 2L), (paused.GetProperty("source").GetString(), paused.GetProperty("status").GetInt32(), paused.GetProperty("held").GetInt64()));
+            Assert.Equal(("members", "default", 401, 2L), (paused.GetProperty("source").GetString(), paused.GetProperty("destination").GetString(), paused.GetProperty("status").GetInt32(), paused.GetProperty("held").GetInt64()));
             Assert.False(paused.TryGetProperty("heldCount", out _));
         }
 

@@ -246,11 +246,11 @@
       activityChart(activity),
       h('h2', null, 'Paused targets'),
       h('p', { class: 'muted' }, 'Targets this instance paused after an account-level answer (401, 402, 403, 451). Deliveries wait until it resumes or a probe succeeds.'),
-      table('Paused targets of this instance', ['Source', 'Why', 'Since', { title: 'Held', num: true }, 'Next probe', 'Action'],
+      table('Paused targets of this instance', ['Source', 'Destination', 'Why', 'Since', { title: 'Held', num: true }, 'Next probe', 'Action'],
         targets.paused.map((t) => h('tr', null,
-          h('td', null, t.source), h('td', null, t.reason), h('td', null, time(t.pausedAt)), h('td', { class: 'num' }, t.heldCount),
+          h('td', null, t.source), h('td', null, t.destination), h('td', null, t.reason), h('td', null, time(t.pausedAt)), h('td', { class: 'num' }, t.held),
           h('td', null, time(t.nextProbeAt)),
-          h('td', null, h('button', { type: 'button', onclick: guard(() => resume(t.source)) }, `Resume ${t.source}`)))), 'Paused targets'));
+          h('td', null, h('button', { type: 'button', onclick: guard(() => resume(t.source, t.destination)) }, `Resume ${targetName(t.source, t.destination)}`)))), 'Paused targets'));
   }
 
   function card(label, value, href) {
@@ -284,10 +284,19 @@
         h('p', { class: 'muted' }, 'One bar per minute, oldest on the left. Counted in memory by the instance that answered this page, since it started.')));
   }
 
-  async function resume(source) {
-    const result = await api('POST', `targets/${encodeURIComponent(source)}/resume`);
+  /** "source" for a source's default destination, "source → destination" for a named one. */
+  function targetName(source, destination) {
+    return !destination || destination === 'default' ? source : `${source} → ${destination}`;
+  }
+
+  async function resume(source, destination) {
+    const route = !destination || destination === 'default'
+      ? `targets/${encodeURIComponent(source)}/resume`
+      : `targets/${encodeURIComponent(source)}/${encodeURIComponent(destination)}/resume`;
+    const result = await api('POST', route);
     await overview();
-    say(result.resumed ? `Resumed the target of ${source}.` : `The target of ${source} was not paused.`);
+    const name = targetName(source, destination);
+    say(result.resumed ? `Resumed the target of ${name}.` : `The target of ${name} was not paused.`);
   }
 
   // ---------- dead letters ----------

@@ -25,6 +25,7 @@ public sealed class ConsoleDestinationTests(ConsoleBrowser browser)
             ["Webhooks:Sources:shop:Verification"] = "standard-webhooks",
             ["Webhooks:Sources:shop:Secrets:0"] = ConsoleHost.MembersSecret,
             ["Webhooks:Sources:shop:Destinations:crm:Url"] = crm.Url.ToString(),
+            ["Webhooks:Sources:shop:Destinations:crm:Filter:type"] = "customer.*",
             ["Webhooks:Sources:shop:Destinations:billing:Url"] = billing.Url.ToString(),
         });
         await host.InitializeAsync();
@@ -38,6 +39,15 @@ public sealed class ConsoleDestinationTests(ConsoleBrowser browser)
             await page.GotoAsync(new Uri(host.BaseUri, "api/console/").ToString());
             await page.GetByLabel("Admin API key").FillAsync(ConsoleHost.AdminKey);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+            // Sources lists each destination with its URL and filter, not the unused single "Target".
+            await page.GetByRole(AriaRole.Link, new() { Name = "Sources" }).ClickAsync();
+            var shop = page.Locator("section.source", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "shop" }) });
+            var destinations = shop.Locator("ul.destinations li");
+            await Assertions.Expect(destinations).ToHaveCountAsync(2);
+            await Assertions.Expect(destinations.Nth(0)).ToHaveTextAsync($"billing: {billing.Url.GetLeftPart(UriPartial.Path)} (takes everything)");
+            await Assertions.Expect(destinations.Nth(1)).ToHaveTextAsync($"crm: {crm.Url.GetLeftPart(UriPartial.Path)} (takes type=customer.*)");
+            await Assertions.Expect(shop.Locator("dl.facts")).Not.ToContainTextAsync("Target");
             await page.GetByRole(AriaRole.Link, new() { Name = "Dead letters", Exact = true }).First.ClickAsync();
 
             // The filter offers every configured destination; billing has no dead letter, crm has the one.

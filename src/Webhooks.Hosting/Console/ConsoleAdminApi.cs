@@ -56,7 +56,7 @@ internal static class ConsoleAdminApi
             [.. source.Handshakes.Select(h => new ConsoleHandshake(h, log?.LastAnswered(name, h)))],
             [.. source.ResolveDestinations().Values
                 .OrderBy(d => d.Name, StringComparer.OrdinalIgnoreCase)
-                .Select(d => new ConsoleDestination(d.Name, SafeUrl(d.Url), pauses?.SeesPaused(DestinationNames.PauseKey(name, d.Name)) ?? false))]);
+                .Select(d => new ConsoleDestination(d.Name, SafeUrl(d.Url), d.Filter.Summary, pauses?.SeesPaused(DestinationNames.PauseKey(name, d.Name)) ?? false))]);
     }
 
     /// <summary>The target URL without user info, query or fragment: those may carry credentials (Functions <c>?code=</c>).</summary>

@@ -33,8 +33,9 @@ internal sealed record ConsoleSource(
 /// <summary>One destination of a source, without credentials.</summary>
 /// <param name="Name">The destination name.</param>
 /// <param name="Url">Scheme, host and path only.</param>
+/// <param name="Filter">Which deliveries it takes (<see cref="Webhooks.Delivery.Routing.DestinationFilter.Summary"/>).</param>
 /// <param name="Paused">Whether this instance has paused it after an account-level failure.</param>
-internal sealed record ConsoleDestination(string Name, string? Url, bool Paused);
+internal sealed record ConsoleDestination(string Name, string? Url, string Filter, bool Paused);
 
 /// <summary>A source's rate limit.</summary>
 internal sealed record ConsoleRateLimit(double PermitsPerSecond, int Burst);

@@ -102,6 +102,44 @@ public sealed class CliToolTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SourcesList_ShowsEachNamedDestination_WithItsHostAndFilter()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"appsettings.{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """
+            { "Webhooks": { "Sources": {
+              "shop": { "Verification": "stripe", "Secrets": [ "whsec_a" ], "Destinations": {
+                "crm": { "Url": "https://crm.example.com/hooks?code=crm-key", "Filter": { "type": "customer.*" } },
+                "billing": { "Url": "https://billing.example.com/in" } } },
+              "legacy": { "Verification": "stripe", "Secrets": [ "whsec_b" ], "Target": { "Url": "https://old.example.com/in" } } } } }
+            """);
+        try
+        {
+            var text = await CliRun.InvokeAsync(["sources", "list", "--config", file]);
+            var json = await CliRun.InvokeAsync(["sources", "list", "--config", file, "--json"]);
+
+            Assert.Equal(ExitCodes.Ok, text.ExitCode);
+            Assert.Contains("crm: crm.example.com (takes type=customer.*)", text.Out, StringComparison.Ordinal);
+            Assert.Contains("billing: billing.example.com (takes everything)", text.Out, StringComparison.Ordinal);
+            Assert.Contains("https://old.example.com/in", text.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("crm-key", text.Out + json.Out, StringComparison.Ordinal);
+
+            using var doc = JsonDocument.Parse(json.Out);
+            var sources = doc.RootElement.EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
+            var shop = sources["shop"];
+            Assert.False(shop.TryGetProperty("target", out _));
+            Assert.Equal(
+                [("billing", "billing.example.com", "everything"), ("crm", "crm.example.com", "type=customer.*")],
+                shop.GetProperty("destinations").EnumerateArray().Select(d => (d.GetProperty("name").GetString(), d.GetProperty("host").GetString(), d.GetProperty("filter").GetString())));
+            Assert.Equal("https://old.example.com/in", sources["legacy"].GetProperty("target").GetString());
+            Assert.False(sources["legacy"].TryGetProperty("destinations", out _));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task SourcesList_WithNothingConfigured_ExitCode3()
     {
         var run = await CliRun.InvokeAsync(["sources", "list"]);

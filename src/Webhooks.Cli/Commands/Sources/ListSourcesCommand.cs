@@ -9,7 +9,7 @@ internal static class ListSourcesCommand
 {
     public static Command Create(CliContext context, GlobalOptions globals)
     {
-        var command = new Command("list", "List configured sources: verification scheme, number of secrets (never the secrets), state, handshakes, target. Exit code 3 when none.");
+        var command = new Command("list", "List configured sources: verification scheme, number of secrets (never the secrets), state, handshakes, target (or each named destination: name, host, filter). Exit code 3 when none.");
         command.SetAction((parseResult, _) => CommandRunner.RunAsync(context, async () =>
         {
             var settings = new CliSettings(parseResult, globals, context);
@@ -22,7 +22,8 @@ internal static class ListSourcesCommand
                     s.Value.Secrets.Count(x => !string.IsNullOrWhiteSpace(x)),
                     s.Value.State,
                     s.Value.Handshakes,
-                    SourceView.RedactUrl(s.Value.Target.Url))).ToList();
+                    SourceView.TargetUrl(s.Value),
+                    SourceView.Destinations(s.Value))).ToList();
                 JsonOutput.Write(context.Out, list, CliJsonContext.Default.ListSourceSummary);
             }
             else if (sources.Count > 0)

@@ -27,6 +27,14 @@ public sealed class DestinationFilter
     /// <summary>True when an entry looks into the body, so the body must be read to decide.</summary>
     public bool NeedsBody => _entries.Any(e => e.Path is not null);
 
+    /// <summary>
+    /// One line for listings: <c>everything</c>, else each entry as <c>selector=values</c> joined by "; "
+    /// (a refused entry shows <c>selector=(invalid)</c>: it takes nothing).
+    /// </summary>
+    public string Summary => MatchesEverything
+        ? "everything"
+        : string.Join("; ", _entries.Select(e => $"{(e.Header is { } name ? HeaderPrefix + name : string.Join('.', e.Path!))}={(e.Items.Length == 0 ? "(invalid)" : string.Join(',', e.Items))}"));
+
     /// <summary>The body paths the entries look at (dotted paths split into steps).</summary>
     public IEnumerable<string[]> Paths => _entries.Where(e => e.Path is not null).Select(e => e.Path!);
 

@@ -609,6 +609,12 @@
 
   // ---------- sources ----------
 
+  /** A source configured the old way: its one destination is `default`, shown as "Target" as before fan-out. */
+  function isSingleTarget(source) {
+    const list = source.destinations || [];
+    return list.length === 0 || (list.length === 1 && list[0].name === 'default');
+  }
+
   async function sources() {
     const { sources: list } = await api('GET', 'sources');
     render('Sources',
@@ -619,13 +625,14 @@
           ['Intake URL', h('span', null, h('code', { class: 'intake-url' }, s.intakeUrl), ' ', copyButton(s.intakeUrl, s.name))],
           ['Verification', s.verification],
           ['Secrets accepted', `${s.secretCount}${s.secretCount > 1 ? ' (a rotation is in progress)' : ''}`],
-          ['Destinations', (s.destinations || []).length
-            ? h('ul', { class: 'destinations' }, s.destinations.map((d) => h('li', null, h('strong', null, d.name), ': ',
-              d.url ? h('code', null, d.url) : 'no URL', d.paused ? [' ', h('span', { class: 'pill bad' }, 'paused')] : null)))
-            : 'none'],
-          ['Target', s.target.url ? h('code', null, s.target.url) : 'not configured'],
-          ['Target auth', s.target.authType],
-          ['Target paused', s.target.paused ? h('span', { class: 'pill bad' }, 'paused') : 'no'],
+          ...(isSingleTarget(s) ? [
+            ['Target', s.target.url ? h('code', null, s.target.url) : 'not configured'],
+            ['Target auth', s.target.authType],
+            ['Target paused', s.target.paused ? h('span', { class: 'pill bad' }, 'paused') : 'no'],
+          ] : [
+            ['Destinations', h('ul', { class: 'destinations' }, s.destinations.map((d) => h('li', null, h('strong', null, d.name), ': ',
+              d.url ? h('code', null, d.url) : 'no URL', ` (takes ${d.filter})`, d.paused ? [' ', h('span', { class: 'pill bad' }, 'paused')] : null)))],
+          ]),
           ['Rate limit', s.rateLimit ? `${s.rateLimit.permitsPerSecond}/s, burst ${s.rateLimit.burst} (per instance)` : 'unlimited'],
           ['Body limit', `${s.maxBodyBytes.toLocaleString()} bytes`],
           ['Handshakes', s.handshakes.length

@@ -423,16 +423,20 @@
   async function bulkReplay(filter) {
     const dry = await api('POST', 'deadletters/replay', { body: { ...selection(filter), dryRun: true } });
     if (!dry.matched) { say('Nothing matches: nothing to replay.'); return; }
-    if (!await confirmAction('Replay dead letters', `${dry.matched} dead letter(s) ${describe(filter)} will be put back on the deliveries queue.`, `Replay ${dry.matched}`)) return;
+    // Re-targeting needs one source (its destinations are its own), so the choice is offered only when the filter names one.
+    const choice = filter.source ? await destinationChoice({ source: filter.source, destination: filter.destination }) : null;
+    if (!await confirmAction('Replay dead letters', `${dry.matched} dead letter(s) ${describe(filter)} will be put back on the deliveries queue.`, `Replay ${dry.matched}`, false, choice)) return;
+    const toDestination = choice ? choice.querySelector('select').value : '';
+    const request = () => (toDestination ? { ...selection(filter), toDestination } : selection(filter));
     // The API works at most 180 s per call and answers complete: false with a continuation: go on until done.
-    let replayed = 0, failed = 0, body = selection(filter), result;
+    let replayed = 0, failed = 0, body = request(), result;
     do {
       result = await api('POST', 'deadletters/replay', { body });
       replayed += result.replayed; failed += result.failed;
-      body = { ...selection(filter), continue: result.continuation };
+      body = { ...request(), continue: result.continuation };
     } while (result.complete === false && result.continuation);
     await route(); // refreshed before it is announced, so what follows the notice is the new page
-    say(`Replayed ${replayed} of ${dry.matched}${failed ? `; ${failed} failed` : ''}.`);
+    say(`Replayed ${replayed} of ${dry.matched}${toDestination ? ` to ${toDestination}` : ''}${failed ? `; ${failed} failed` : ''}.`);
   }
 
   async function bulkPurge(filter) {

@@ -7,7 +7,7 @@ namespace Webhooks.Console.Tests;
 
 /// <summary>
 /// A fanned-out source in the browser: dead letters filtered and shown by destination, and a replay sent to another
-/// destination of the same source from the replay dialog.
+/// destination of the same source from the replay dialog and from the bulk replay dialog.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class ConsoleDestinationTests(ConsoleBrowser browser)
@@ -73,6 +73,23 @@ public sealed class ConsoleDestinationTests(ConsoleBrowser browser)
             var calls = await billing.WaitForAnsweredAsync(2, Patience);
             Assert.Equal("evt_shop_1:billing", calls[1].Header("Idempotency-Key"));
             Assert.Single(crm.Requests);
+
+            // "Replay all matching…" with one source in the filter offers the same choice, and re-targets every entry.
+            Assert.Equal(HttpStatusCode.Accepted, await host.SendStandardWebhooksAsync("shop", "evt_shop_2", "{\"type\":\"customer.updated\"}"));
+            await host.WaitForDeadLettersAsync(1, Patience);
+            await billing.WaitForAnsweredAsync(3, Patience);
+            await page.GetByLabel("Source").SelectOptionAsync("shop");
+            await page.GetByLabel("Destination").SelectOptionAsync("crm");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+            await Assertions.Expect(rows).ToHaveCountAsync(1);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Replay all matching…" }).ClickAsync();
+            await dialog.GetByLabel("Send to").SelectOptionAsync("billing");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Replay 1" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Replayed 1 of 1 to billing.");
+
+            calls = await billing.WaitForAnsweredAsync(4, Patience);
+            Assert.Equal("evt_shop_2:billing", calls[3].Header("Idempotency-Key"));
+            Assert.Equal(2, crm.Requests.Count);
             await page.CloseAsync();
         }
         finally

@@ -116,5 +116,14 @@ public class DestinationFilterTests
         }));
     }
 
+    [Fact]
+    public void Summary_NamesEachEntry_AndARefusedOneAsInvalid()
+    {
+        var filter = DestinationFilter.Compile(new Dictionary<string, string> { ["type"] = "invoice.*, customer.created", ["header:X-Event"] = "ping", ["data..id"] = "1" });
+
+        Assert.Equal("type=invoice.*,customer.created; header:X-Event=ping; data..id=(invalid)", filter.Summary);
+        Assert.Equal("everything", DestinationFilter.Compile(null).Summary);
+    }
+
     private static JsonFields? Fields(string json, DestinationFilter filter) => JsonFields.Read(Encoding.UTF8.GetBytes(json), filter.Paths);
 }

@@ -10,7 +10,7 @@ using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
 using Webhooks.Testing.Targets;
 
-namespace Webhooks.IntegrationTests.EndToEnd;
+namespace Webhooks.IntegrationTests.FanOut;
 
 /// <summary>
 /// Fan-out through the real Kestrel host, Azurite and three loopback targets: one source, three destinations, each

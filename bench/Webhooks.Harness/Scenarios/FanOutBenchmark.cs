@@ -25,6 +25,9 @@ public static class FanOutBenchmark
     /// <summary>The destination counts measured on the delivery side.</summary>
     public static readonly int[] DestinationCounts = [1, 3, 10];
 
+    // The intake side's second source, beside BenchSettings.Source: the same verification, ten destinations.
+    private const string TenSource = "bench10";
+
     /// <summary>Runs the delivery rounds, then the intake rounds.</summary>
     public static async Task<FanOutReport> RunAsync(FanOutOptions options, TextWriter log, CancellationToken cancellationToken = default)
     {
@@ -117,37 +120,34 @@ public static class FanOutBenchmark
 
     private static async Task<List<FanOutIntakeRound>> RunIntakeAsync(AzuriteFixture azurite, FanOutOptions options, TextWriter log, ProcessMeter? azuriteMeter, CancellationToken cancellationToken)
     {
-        // Workers off: what is measured is intake alone. Each host has its own queue; the 10 destinations filter on
-        // the event type, as a real fan-out source would (intake never reads them).
-        var ports = FreePorts.Take(2);
-        var one = BenchSettings.For(azurite.ConnectionString, logLevel: options.HostLogLevel);
-        one["Webhooks:Queues:Deliveries"] = "bench-fanout-intake-1";
-        foreach (var (key, value) in DestinationSettings(1, new Uri("http://127.0.0.1:9/never-called")))
+        // Workers off: what is measured is intake alone. One host serves both sources, so the two sides share the
+        // process, its JIT and GC state and the queue, and differ only in the source's destinations: "bench" with one,
+        // "bench10" with ten that filter on the event type, as a real fan-out source would (intake never reads them).
+        var settings = BenchSettings.For(azurite.ConnectionString, logLevel: options.HostLogLevel);
+        settings["Webhooks:Queues:Deliveries"] = "bench-fanout-intake";
+        foreach (var (key, value) in settings.Where(s => s.Key.StartsWith($"Webhooks:Sources:{BenchSettings.Source}:", StringComparison.OrdinalIgnoreCase)).ToList())
         {
-            one[key] = value;
+            settings[key.Replace($":{BenchSettings.Source}:", $":{TenSource}:", StringComparison.OrdinalIgnoreCase)] = value;
         }
 
-        one["Webhooks:Delivery:AllowPrivateNetworkTargets"] = "true";
-        var ten = BenchSettings.For(azurite.ConnectionString, logLevel: options.HostLogLevel);
-        ten["Webhooks:Queues:Deliveries"] = "bench-fanout-intake-10";
-        foreach (var (key, value) in DestinationSettings(10, new Uri("http://127.0.0.1:9/never-called"), filtered: true))
+        foreach (var (key, value) in DestinationSettings(1, new Uri("http://127.0.0.1:9/never-called"))
+                     .Concat(DestinationSettings(10, new Uri("http://127.0.0.1:9/never-called"), filtered: true, source: TenSource)))
         {
-            ten[key] = value;
+            settings[key] = value;
         }
 
-        ten["Webhooks:Delivery:AllowPrivateNetworkTargets"] = "true";
-        await using var oneHost = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, ports[0], one), cancellationToken);
-        await using var tenHost = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, ports[1], ten), cancellationToken);
+        settings["Webhooks:Delivery:AllowPrivateNetworkTargets"] = "true";
+        await using var host = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, FreePorts.Take(1)[0], settings), cancellationToken);
         var loop = new LoopOptions(options.IntakeConcurrency, options.IntakeDuration, options.IntakeWarmup);
         var runTag = Guid.NewGuid().ToString("N")[..8];
         var rounds = new List<FanOutIntakeRound>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            SignedDeliveries Signer(int scenario) => new(BenchSettings.Source, BenchSettings.Secret, options.BodyBytes, $"{runTag}r{round}s{scenario}", TimeProvider.System);
+            SignedDeliveries Signer(string source, int scenario) => new(source, BenchSettings.Secret, options.BodyBytes, $"{runTag}r{round}s{scenario}", TimeProvider.System);
             var scenarios = new (string Name, Func<Task<ScenarioResult>> Run)[]
             {
-                ("intake, 1 destination", () => IntakeBenchmark.MeasureHttpAsync("intake, 1 destination", oneHost, Signer(1), loop, azuriteMeter, cancellationToken)),
-                ("intake, 10 destinations", () => IntakeBenchmark.MeasureHttpAsync("intake, 10 destinations", tenHost, Signer(10), loop, azuriteMeter, cancellationToken)),
+                ("intake, 1 destination", () => IntakeBenchmark.MeasureHttpAsync("intake, 1 destination", host, Signer(BenchSettings.Source, 1), loop, azuriteMeter, cancellationToken)),
+                ("intake, 10 destinations", () => IntakeBenchmark.MeasureHttpAsync("intake, 10 destinations", host, Signer(TenSource, 10), loop, azuriteMeter, cancellationToken)),
             };
             var measured = new Dictionary<string, ScenarioResult>();
             foreach (var (name, run) in round % 2 == 1 ? scenarios : Enumerable.Reverse(scenarios))
@@ -164,15 +164,15 @@ public static class FanOutBenchmark
     }
 
     // d0…d<n-1>, every one at the same loopback target; filtered: d0 takes everything, the rest one event type each.
-    private static Dictionary<string, string> DestinationSettings(int count, Uri url, bool filtered = false)
+    private static Dictionary<string, string> DestinationSettings(int count, Uri url, bool filtered = false, string source = BenchSettings.Source)
     {
         var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < count; i++)
         {
-            settings[$"Webhooks:Sources:{BenchSettings.Source}:Destinations:d{i}:Url"] = url.ToString();
+            settings[$"Webhooks:Sources:{source}:Destinations:d{i}:Url"] = url.ToString();
             if (filtered && i > 0)
             {
-                settings[$"Webhooks:Sources:{BenchSettings.Source}:Destinations:d{i}:Filter:type"] = $"event{i}.*";
+                settings[$"Webhooks:Sources:{source}:Destinations:d{i}:Filter:type"] = $"event{i}.*";
             }
         }
 

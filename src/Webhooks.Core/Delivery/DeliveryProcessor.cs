@@ -37,6 +37,11 @@ public sealed class DeliveryProcessor
     // A message this close to expiring is re-sent with no expiry rather than made invisible past its end.
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromHours(1);
 
+    // Per-try timeout of the fan-out's copy writes. They are off intake's clock (the delivery is already safe in the
+    // queue), and a copy whose answer was late is written twice when retried: waiting longer costs nothing, giving up
+    // early costs a duplicate per destination or, after the last try, the whole fan-out again.
+    private static readonly TimeSpan FanOutWriteTimeout = TimeSpan.FromSeconds(10);
+
     private readonly WebhookQueues _queues;
     private readonly TargetClient _targets;
     private readonly TargetGuard _guard;
@@ -115,7 +120,7 @@ public sealed class DeliveryProcessor
 
             case DeliveryOutcomeKind.FannedOut:
                 // Copies first, then the original: a crash in between fans out again (duplicates, never losses).
-                await SendCopiesAsync(queue, verdict.Copies!).ConfigureAwait(false);
+                await SendCopiesAsync(queue, verdict.Outcome, verdict.Copies!).ConfigureAwait(false);
                 await DeleteAsync(queue, message).ConfigureAwait(false);
                 break;
 
@@ -169,7 +174,7 @@ public sealed class DeliveryProcessor
 
             case DeliveryOutcomeKind.FannedOut:
                 // The host deletes the original once this returns; a failure here leaves it to be fanned out again.
-                await SendCopiesAsync(queue, verdict.Copies!).ConfigureAwait(false);
+                await SendCopiesAsync(queue, verdict.Outcome, verdict.Copies!).ConfigureAwait(false);
                 break;
 
             case DeliveryOutcomeKind.Unmatched:
@@ -357,8 +362,22 @@ public sealed class DeliveryProcessor
         return copies;
     }
 
-    private static Task SendCopiesAsync(QueueClient queue, IReadOnlyList<byte[]> copies) =>
-        Task.WhenAll(copies.Select(copy => queue.SendMessageAsync(new BinaryData(copy), null, StorageNames.NeverExpires, CancellationToken.None)));
+    private async Task SendCopiesAsync(QueueClient queue, DeliveryOutcome outcome, IReadOnlyList<byte[]> copies)
+    {
+        var tally = new UnansweredWrites.Tally();
+        using (UnansweredWrites.Track(tally, FanOutWriteTimeout))
+        {
+            await Task.WhenAll(copies.Select(copy => queue.SendMessageAsync(new BinaryData(copy), null, StorageNames.NeverExpires, CancellationToken.None))).ConfigureAwait(false);
+        }
+
+        if (tally.LostAnswers > 0)
+        {
+            // Queues cannot deduplicate: say so, so an operator can match a destination's duplicate to its cause.
+            _logger.LogWarning(
+                "Fan-out of delivery {DeliveryId} from {Source}: {Count} copy writes lost their answer and were retried; a destination may receive it twice (its Idempotency-Key is the same).",
+                outcome.DeliveryId, outcome.Source, tally.LostAnswers);
+        }
+    }
 
     private async Task<Verdict> AttemptAsync(
         DeliveryEnvelope envelope, SourceOptions source, ResolvedDestination destination, string originQueue, bool isProbe, bool ownsBody, CancellationToken cancellationToken)

@@ -271,7 +271,7 @@ public sealed class FanOutProcessorTests : IDisposable
         Assert.Equal(DeliveryOutcomeKind.Delivered, billing.Kind);
         Assert.Equal(DeliveryOutcomeKind.Held, crm.Kind);
         var pause = Assert.Single(await _pauses.SnapshotAsync(CancellationToken.None));
-        Assert.Equal(DestinationNames.PauseKey("stripe", "crm"), pause.Source);
+        Assert.Equal(("stripe", "crm"), (pause.Source, pause.Destination));
         Assert.Equal(["crm.example.com", "billing.example.com"], _targets.Requests.Select(r => r.Host));
     }
 

@@ -5,7 +5,7 @@ using Webhooks.Envelopes;
 
 namespace Webhooks.DeadLetters;
 
-// Replay in the indexed mode: claim, queue, delete, a chunk at a time (docs/operations.md, "Replay and purge").
+// Replay in the indexed mode: claim, queue, delete, a chunk at a time, the chunks overlapping (docs/operations.md, "Replay and purge").
 public sealed partial class DeadLetterStore
 {
     private const int ReplayPage = 1000; // rows (with records) per page of a replay: one query response per partition at most
@@ -19,25 +19,67 @@ public sealed partial class DeadLetterStore
         var started = _timeProvider.GetTimestamp();
         var chunkSize = ReplayChunkSize(options.RatePerSecond);
         var items = new List<ReplayItem>();
-        var continuation = await ForEachPageAsync(selection, options.Budget, withRecords: true, ReplayPage, async (rows, ct) =>
+
+        // The chunks overlap: while one chunk's replacements are sent, the next chunk is claimed and the last one's
+        // records are deleted, so the sends — the only paced step — never wait for the storage round trips around
+        // them (done one after another, those held a paced replay to half its rate on Azurite).
+        var finishing = Task.CompletedTask;
+        string? continuation;
+        try
         {
-            // A page is replayed a chunk (about a second of sends at the rate) at a time, so the time budget is
-            // checked often and a claim is never held long before its send.
-            var handled = 0;
-            foreach (var chunk in rows.Chunk(chunkSize))
+            continuation = await ForEachPageAsync(selection, options.Budget, withRecords: true, ReplayPage, async (rows, ct) =>
             {
-                if (handled > 0 && options.Budget?.MaxDuration is { } duration && _timeProvider.GetElapsedTime(started) >= duration)
+                var chunks = rows.Chunk(chunkSize).ToArray();
+                Task<ReplayChunk>? claiming = ClaimChunkAsync(index, chunks[0], claim, options, ct);
+                var handled = 0;
+                try
                 {
-                    break;
+                    for (var k = 0; k < chunks.Length; k++)
+                    {
+                        // Checked before each chunk, so the budget is honoured within about a second of sends. A chunk
+                        // claimed ahead and then left is not lost: its rows stay in the index, after the continuation.
+                        if (handled > 0 && options.Budget?.MaxDuration is { } duration && _timeProvider.GetElapsedTime(started) >= duration)
+                        {
+                            break;
+                        }
+
+                        if (finishing.IsFaulted)
+                        {
+                            await finishing.ConfigureAwait(false); // a delete failed unexpectedly: send no more
+                        }
+
+                        var chunk = await claiming!.ConfigureAwait(false); // set for every chunk but after the last
+                        claiming = k + 1 < chunks.Length ? ClaimChunkAsync(index, chunks[k + 1], claim, options, ct) : null;
+                        var (sends, canceled) = await SendChunkAsync(chunk, pacer, ct).ConfigureAwait(false);
+
+                        // Their replacements are queued: the records go now, even if the caller cancels, so the two stay together.
+                        finishing = FinishChunkAsync(finishing, index, chunk, items, progress);
+                        handled += chunk.Rows.Length;
+                        if (canceled is not null)
+                        {
+                            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(canceled);
+                        }
+
+                        await sends.ConfigureAwait(false); // Surfaces anything the sends did not expect.
+                    }
+                }
+                finally
+                {
+                    if (claiming is not null)
+                    {
+                        await ((Task)claiming).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // claimed ahead, not sent
+                    }
                 }
 
-                items.AddRange(await ReplayChunkAsync(index, chunk, claim, options.DryRun, options.ToDestination, pacer, ct).ConfigureAwait(false));
-                handled += chunk.Length;
-                progress?.Report(new DeadLetterProgress("replay", items.Count, items.Count));
-            }
+                return handled;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await finishing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
 
-            return handled;
-        }, cancellationToken).ConfigureAwait(false);
+        await finishing.ConfigureAwait(false); // Surfaces anything the deletes did not expect.
         return new ReplayResult(options.DryRun, items) { Continuation = continuation };
     }
 
@@ -46,14 +88,16 @@ public sealed partial class DeadLetterStore
         ratePerSecond is > 0 ? (int)Math.Clamp(Math.Ceiling(ratePerSecond.Value), 1, MaxReplayChunk) : MaxReplayChunk;
 
     /// <summary>
-    /// Replays one chunk of a page, in three steps: claim (one transaction per source partition, in parallel), queue
-    /// the replacements (up to <see cref="DeadLetterStoreOptions.ReplayConcurrency"/> at once, paced), then delete
-    /// the replayed records (one transaction per partition, with the counter). A record is deleted only after its
-    /// replacement is queued; a crash in between leaves it, to be replayed again (twice, never zero times).
+    /// One chunk of a page on its way through the three steps: claim (one transaction per source partition, in
+    /// parallel), queue the replacements (up to <see cref="DeadLetterStoreOptions.ReplayConcurrency"/> at once, paced),
+    /// then delete the replayed records (one transaction per partition, with the counter). A record is deleted only
+    /// after its replacement is queued; a crash in between leaves it, to be replayed again (twice, never zero times).
     /// </summary>
-    private async Task<ReplayItem[]> ReplayChunkAsync(DeadLetterIndex index, TableEntity[] rows, string claim, bool dryRun, string? toDestination, ReplayPacer pacer, CancellationToken cancellationToken)
+    private sealed record ReplayChunk(TableEntity[] Rows, DeadLetterEntry[] Entries, ReplayItem?[] Items, IReadOnlyList<int> Claimed);
+
+    private async Task<ReplayChunk> ClaimChunkAsync(DeadLetterIndex index, TableEntity[] rows, string claim, ReplayOptions options, CancellationToken cancellationToken)
     {
-        var entries = rows.Select(r => ReplayEnvelope.Retarget(DeadLetterRows.ToEntry(r), toDestination)).ToArray();
+        var entries = rows.Select(r => ReplayEnvelope.Retarget(DeadLetterRows.ToEntry(r), options.ToDestination)).ToArray();
         var items = new ReplayItem?[rows.Length];
         var wanted = new List<int>();
         for (var i = 0; i < rows.Length; i++)
@@ -62,7 +106,7 @@ public sealed partial class DeadLetterStore
             {
                 items[i] = Item(entries[i], ReplayOutcomes.Skipped, "The entry holds no readable envelope; inspect it with show or export, then purge it.");
             }
-            else if (dryRun)
+            else if (options.DryRun)
             {
                 items[i] = Item(entries[i], ReplayOutcomes.WouldReplay);
             }
@@ -72,13 +116,20 @@ public sealed partial class DeadLetterStore
             }
         }
 
-        var claimed = await ClaimChunkAsync(index, rows, wanted, claim, items, cancellationToken).ConfigureAwait(false);
+        var claimed = wanted.Count == 0 ? [] : await ClaimRowsAsync(index, rows, wanted, claim, items, cancellationToken).ConfigureAwait(false);
+        return new ReplayChunk(rows, entries, items, claimed);
+    }
+
+    // Sends the claimed entries' replacements, paced. Returns once every started send ended: the sends (to surface
+    // what they did not expect) and the cancellation that stopped further starts, if any.
+    private async Task<(Task Sends, OperationCanceledException? Canceled)> SendChunkAsync(ReplayChunk chunk, ReplayPacer pacer, CancellationToken cancellationToken)
+    {
         using var slots = new SemaphoreSlim(_options.ReplayConcurrency);
         var running = new List<Task>();
         OperationCanceledException? canceled = null;
         try
         {
-            foreach (var i in claimed)
+            foreach (var i in chunk.Claimed)
             {
                 await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
                 await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -87,7 +138,7 @@ public sealed partial class DeadLetterStore
                 {
                     try
                     {
-                        items[at] = await SendReplayAsync(entries[at], cancellationToken).ConfigureAwait(false);
+                        chunk.Items[at] = await SendReplayAsync(chunk.Entries[at], cancellationToken).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -101,22 +152,30 @@ public sealed partial class DeadLetterStore
             canceled = ex; // Sends already started finish, and their records go, before the cancellation surfaces.
         }
 
-        await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var sends = Task.WhenAll(running);
+        await sends.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return (sends, canceled);
+    }
 
-        // Their replacements are queued: the records go now, even if the caller cancels, so the two stay together.
-        await DeleteQueuedAsync(index, rows, items).ConfigureAwait(false);
-        if (canceled is not null)
+    // After the previous chunk's (so items keep page order), even if that one failed: deletes this chunk's replayed
+    // records, then reports it.
+    private static async Task FinishChunkAsync(Task previous, DeadLetterIndex index, ReplayChunk chunk, List<ReplayItem> items, IProgress<DeadLetterProgress>? progress)
+    {
+        try
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(canceled);
+            await previous.ConfigureAwait(false);
         }
-
-        await Task.WhenAll(running).ConfigureAwait(false); // Surfaces anything the sends did not expect.
-        return [.. items.Select((item, i) => item ?? Item(entries[i], ReplayOutcomes.Failed, "Not attempted."))];
+        finally
+        {
+            await DeleteQueuedAsync(index, chunk.Rows, chunk.Items).ConfigureAwait(false);
+            items.AddRange(chunk.Items.Select((item, i) => item ?? Item(chunk.Entries[i], ReplayOutcomes.Failed, "Not attempted.")));
+            progress?.Report(new DeadLetterProgress("replay", items.Count, items.Count));
+        }
     }
 
     // Claims the wanted rows, one transaction per source partition (at most 100 rows each), partitions in parallel;
     // marks those lost to another operator or to a storage failure. Returns the claimed indexes, in page order.
-    private async Task<IReadOnlyList<int>> ClaimChunkAsync(DeadLetterIndex index, TableEntity[] rows, List<int> wanted, string claim, ReplayItem?[] items, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<int>> ClaimRowsAsync(DeadLetterIndex index, TableEntity[] rows, List<int> wanted, string claim, ReplayItem?[] items, CancellationToken cancellationToken)
     {
         var claimed = new bool[rows.Length];
         var now = _timeProvider.GetUtcNow();

@@ -223,6 +223,31 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task APacedReplay_StoppedByTime_LeavesTheChunkItClaimedAhead_ForTheContinuation_QueuedOnce()
+    {
+        // 4 per second: chunks of 4, and the first chunk's paced sends alone outlast the 0.5 s budget, so the call
+        // stops after it while the second chunk is already claimed (claims run ahead of the sends).
+        var store = _harness.CreateStore();
+        var at = DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        await store.WriteBatchAsync([.. Enumerable.Range(0, 8).Select(i => Record($"p{i}", "members", at.AddSeconds(i)))], CancellationToken.None);
+        var selection = DeadLetterSelection.Matching(new DeadLetterFilter { Source = "members" });
+
+        var first = await store.ReplayAsync(selection, new ReplayOptions { RatePerSecond = 4, Budget = new DeadLetterBudget { MaxDuration = TimeSpan.FromSeconds(0.5) } });
+        var left = await store.StatsAsync();
+        var rest = await store.ReplayAsync(selection, new ReplayOptions { Budget = new DeadLetterBudget { Continuation = first.Continuation } });
+
+        Assert.False(first.Complete);
+        Assert.Equal(["p7", "p6", "p5", "p4"], first.Items.Select(i => i.Id));
+        Assert.Equal(4, left.Total);
+        Assert.Equal(["p3", "p2", "p1", "p0"], rest.Items.Select(i => i.Id));
+        Assert.All(first.Items.Concat(rest.Items), i => Assert.Equal(ReplayOutcomes.Replayed, i.Outcome));
+        var queued = (await _harness.Queues.Deliveries.PeekMessagesAsync(32)).Value;
+        Assert.Equal(8, queued.Length);
+        Assert.Equal(8, queued.Select(m => EnvelopeSerializer.Deserialize(m.Body.ToArray()).Id).Distinct().Count());
+        Assert.Equal(0, (await store.StatsAsync()).Total);
+    }
+
+    [Fact]
     public async Task AReplayOfAnEntryAnotherOperatorChanged_QueuesNothing()
     {
         var store = _harness.CreateStore();

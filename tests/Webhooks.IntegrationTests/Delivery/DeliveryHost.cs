@@ -52,7 +52,10 @@ internal sealed class DeliveryHost : IAsyncDisposable
 
     public TargetPauseRegistry Pauses { get; }
 
-    public static async Task<DeliveryHost> CreateAsync(AzuriteFixture azurite, Uri targetUrl, ITestOutputHelper output, Action<WebhooksOptions>? configure = null)
+    // register: made before the engine's registrations, which keep them (a QueueServiceClient with a test's pipeline
+    // policies, an extra logger provider).
+    public static async Task<DeliveryHost> CreateAsync(
+        AzuriteFixture azurite, Uri targetUrl, ITestOutputHelper output, Action<WebhooksOptions>? configure = null, Action<IServiceCollection>? register = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString })
@@ -79,6 +82,7 @@ internal sealed class DeliveryHost : IAsyncDisposable
             options.Sources[Source] = new SourceOptions { Target = { Url = targetUrl.AbsoluteUri } };
             configure?.Invoke(options);
         });
+        register?.Invoke(services);
         services.AddWebhookStorage(configuration);
         services.AddWebhookDelivery();
 

@@ -29,13 +29,14 @@ public sealed class ReplayPacerTests
 
         clock.Advance(TimeSpan.FromSeconds(5)); // e.g. a slow page read: 500 starts missed
         var before = clock.Elapsed;
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 300; i++)
         {
             await pacer.WaitAsync(CancellationToken.None);
         }
 
-        // 100 ms of catch-up: 10 missed starts plus the one due now go at once; the other 9 are spaced again (10 ms each).
-        Assert.Equal(TimeSpan.FromMilliseconds(90), clock.Elapsed - before);
+        // 2 s of catch-up: 200 missed starts plus the one due now go at once; the other 99 are spaced again (10 ms each).
+        Assert.Equal(TimeSpan.FromSeconds(2), ReplayPacer.MaxCatchUp);
+        Assert.Equal(TimeSpan.FromMilliseconds(990), clock.Elapsed - before);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed partial class DeadLetterStore
 
         // The chunks overlap: while one chunk's replacements are sent, the next chunk is claimed and the last one's
         // records are deleted, so the sends — the only paced step — never wait for the storage round trips around
-        // them (done one after another, those held a paced replay to half its rate on Azurite).
+        // them.
         var finishing = Task.CompletedTask;
         string? continuation;
         try
@@ -36,7 +36,7 @@ public sealed partial class DeadLetterStore
                 {
                     for (var k = 0; k < chunks.Length; k++)
                     {
-                        // Checked before each chunk, so the budget is honoured within about a second of sends. A chunk
+                        // Checked before each chunk, so the budget is honoured within 5 s of sends. A chunk
                         // claimed ahead and then left is not lost: its rows stay in the index, after the continuation.
                         if (handled > 0 && options.Budget?.MaxDuration is { } duration && _timeProvider.GetElapsedTime(started) >= duration)
                         {
@@ -83,9 +83,13 @@ public sealed partial class DeadLetterStore
         return new ReplayResult(options.DryRun, items) { Continuation = continuation };
     }
 
-    // About a second of sends at the rate (at least one entry); 500 when unpaced.
+    // Up to 5 s of sends at the rate (at least one entry), at most 500. The claims and deletes are transactions per
+    // source partition, so a chunk spread over 20 sources costs 40 of them whatever its size: a bigger chunk costs
+    // fewer per entry. 5 s bounds how far a call overruns its time budget (checked per chunk).
     private static int ReplayChunkSize(double? ratePerSecond) =>
-        ratePerSecond is > 0 ? (int)Math.Clamp(Math.Ceiling(ratePerSecond.Value), 1, MaxReplayChunk) : MaxReplayChunk;
+        ratePerSecond is > 0 ? (int)Math.Clamp(Math.Ceiling(ratePerSecond.Value * ReplayChunkSeconds), 1, MaxReplayChunk) : MaxReplayChunk;
+
+    private const double ReplayChunkSeconds = 5;
 
     /// <summary>
     /// One chunk of a page on its way through the three steps: claim (one transaction per source partition, in

@@ -225,14 +225,15 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite) : IAsyncLifetim
     [Fact]
     public async Task APacedReplay_StoppedByTime_LeavesTheChunkItClaimedAhead_ForTheContinuation_QueuedOnce()
     {
-        // 4 per second: chunks of 4, and the first chunk's paced sends alone outlast the 0.5 s budget, so the call
-        // stops after it while the second chunk is already claimed (claims run ahead of the sends).
-        var store = _harness.CreateStore();
+        // 0.8 per second: chunks of 4 (5 s of sends), and the first chunk's paced sends alone (3.75 s) outlast the
+        // 0.5 s budget, so the call stops after it while the second chunk is already claimed (claims run ahead of the
+        // sends). On a clock a hundred times fast, so the test takes milliseconds.
+        var store = _harness.CreateStore(new FastClock(100));
         var at = DateTimeOffset.Parse("2026-03-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         await store.WriteBatchAsync([.. Enumerable.Range(0, 8).Select(i => Record($"p{i}", "members", at.AddSeconds(i)))], CancellationToken.None);
         var selection = DeadLetterSelection.Matching(new DeadLetterFilter { Source = "members" });
 
-        var first = await store.ReplayAsync(selection, new ReplayOptions { RatePerSecond = 4, Budget = new DeadLetterBudget { MaxDuration = TimeSpan.FromSeconds(0.5) } });
+        var first = await store.ReplayAsync(selection, new ReplayOptions { RatePerSecond = 0.8, Budget = new DeadLetterBudget { MaxDuration = TimeSpan.FromSeconds(0.5) } });
         var left = await store.StatsAsync();
         var rest = await store.ReplayAsync(selection, new ReplayOptions { Budget = new DeadLetterBudget { Continuation = first.Continuation } });
 
@@ -271,5 +272,18 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite) : IAsyncLifetim
     private sealed class ManualTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    // Elapsed time and timers run `factor` times faster than real time (wall-clock time is the system's).
+    private sealed class FastClock(int factor) : TimeProvider
+    {
+        private readonly long _origin = System.GetTimestamp();
+
+        public override long GetTimestamp() => _origin + ((System.GetTimestamp() - _origin) * factor);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            System.CreateTimer(callback, state, Scale(dueTime), Scale(period));
+
+        private TimeSpan Scale(TimeSpan span) => span == Timeout.InfiniteTimeSpan ? span : span / factor;
     }
 }

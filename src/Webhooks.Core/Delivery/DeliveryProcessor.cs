@@ -367,7 +367,20 @@ public sealed class DeliveryProcessor
         var tally = new UnansweredWrites.Tally();
         using (UnansweredWrites.Track(tally, FanOutWriteTimeout))
         {
-            await Task.WhenAll(copies.Select(copy => queue.SendMessageAsync(new BinaryData(copy), null, StorageNames.NeverExpires, CancellationToken.None))).ConfigureAwait(false);
+            var writes = copies.Select(copy => queue.SendMessageAsync(new BinaryData(copy), null, StorageNames.NeverExpires, CancellationToken.None)).ToArray();
+            try
+            {
+                await Task.WhenAll(writes).ConfigureAwait(false);
+            }
+            catch (Exception) when (writes.Any(w => w.IsCompletedSuccessfully))
+            {
+                // The original stays, to be fanned out again: the copies already written will then be written twice.
+                var written = (outcome.Destinations ?? []).Where((_, i) => writes[i].IsCompletedSuccessfully).ToList();
+                _logger.LogWarning(
+                    "Fan-out of delivery {DeliveryId} from {Source} failed after {Written} of {Count} copies were written ({Destinations}); it will be fanned out again, so those destinations may receive it twice (its Idempotency-Key is the same).",
+                    outcome.DeliveryId, outcome.Source, written.Count, copies.Count, string.Join(", ", written));
+                throw;
+            }
         }
 
         if (tally.LostAnswers > 0)

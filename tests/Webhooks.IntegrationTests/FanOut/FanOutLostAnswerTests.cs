@@ -88,6 +88,11 @@ public sealed class FanOutLostAnswerTests(AzuriteFixture azurite, ITestOutputHel
         Assert.Equal(["audit", "billing"], (await QueuedDestinationsAsync(host)).Where(d => d is not null)); // the original may be visible again already
         Assert.Equal(0, sent.DeletesOf(original.MessageId)); // not completed:
         Assert.Equal(3, await host.CountAsync(host.Queues.Deliveries)); // it is still on the queue, with the two copies
+        var warning = Assert.Single(logs.Where(ProcessorCategory, "copies were written"));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Equal(envelope.Id, warning.Fields["DeliveryId"]);
+        Assert.Equal(2, warning.Fields["Written"]);
+        Assert.Equal(["audit", "billing"], ((string)warning.Fields["Destinations"]!).Split(", ").Order(StringComparer.Ordinal)); // they get it twice
 
         // The worker delivers the two copies and, once the original reappears, fans it out again (crm's write passes now).
         await DrainAsync(host, targets, crm: 1, billing: 2, audit: 2);

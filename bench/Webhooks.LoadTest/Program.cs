@@ -55,7 +55,8 @@ switch (arguments.Command)
             IntakeConcurrency: arguments.Number("intake-concurrency", 16),
             IntakeDuration: arguments.Seconds("duration", TimeSpan.FromSeconds(10)),
             IntakeWarmup: arguments.Seconds("warmup", TimeSpan.FromSeconds(3)),
-            HostLogLevel: arguments.Text("host-log-level", "Warning")!);
+            HostLogLevel: arguments.Text("host-log-level", "Warning")!,
+            Sides: arguments.Text("sides", FanOutSides.Both)!);
         var json = arguments.Text("json");
         arguments.EnsureAllUsed();
         var report = await FanOutBenchmark.RunAsync(options, Console.Out, console.Cancellation);

@@ -28,6 +28,8 @@ public static class FanOutBenchmark
     // The intake side's second source, beside BenchSettings.Source: the same verification, ten destinations.
     private const string TenSource = "bench10";
 
+    private const string IntakeQueue = "bench-fanout-intake";
+
     /// <summary>Runs the delivery rounds, then the intake rounds.</summary>
     public static async Task<FanOutReport> RunAsync(FanOutOptions options, TextWriter log, CancellationToken cancellationToken = default)
     {
@@ -40,7 +42,7 @@ public static class FanOutBenchmark
         var service = azurite.CreateQueueServiceClient();
 
         var delivery = new List<FanOutDeliveryRound>();
-        for (var round = 1; round <= options.Rounds; round++)
+        for (var round = 1; round <= (options.Sides == FanOutSides.Intake ? 0 : options.Rounds); round++)
         {
             // ABBA over the destination counts, so background drift does not always favour the same one.
             var order = round % 2 == 1 ? DestinationCounts : [.. Enumerable.Reverse(DestinationCounts)];
@@ -57,7 +59,7 @@ public static class FanOutBenchmark
             delivery.Add(new FanOutDeliveryRound(round, drains));
         }
 
-        var intake = await RunIntakeAsync(azurite, options, log, azuriteMeter, cancellationToken);
+        var intake = options.Sides == FanOutSides.Delivery ? [] : await RunIntakeAsync(azurite, options, log, azuriteMeter, cancellationToken);
         return new FanOutReport(options, delivery, intake);
     }
 
@@ -120,11 +122,13 @@ public static class FanOutBenchmark
 
     private static async Task<List<FanOutIntakeRound>> RunIntakeAsync(AzuriteFixture azurite, FanOutOptions options, TextWriter log, ProcessMeter? azuriteMeter, CancellationToken cancellationToken)
     {
-        // Workers off: what is measured is intake alone. One host serves both sources, so the two sides share the
+        // Workers off: what is measured is intake alone. Each host serves both sources, so the two sides share the
         // process, its JIT and GC state and the queue, and differ only in the source's destinations: "bench" with one,
         // "bench10" with ten that filter on the event type, as a real fan-out source would (intake never reads them).
+        // Two hosts: the server writing to Azurite (what a user runs), and the same pipeline into the in-process sink
+        // (intake's own cost, without the emulator's noise).
         var settings = BenchSettings.For(azurite.ConnectionString, logLevel: options.HostLogLevel);
-        settings["Webhooks:Queues:Deliveries"] = "bench-fanout-intake";
+        settings["Webhooks:Queues:Deliveries"] = IntakeQueue;
         foreach (var (key, value) in settings.Where(s => s.Key.StartsWith($"Webhooks:Sources:{BenchSettings.Source}:", StringComparison.OrdinalIgnoreCase)).ToList())
         {
             settings[key.Replace($":{BenchSettings.Source}:", $":{TenSource}:", StringComparison.OrdinalIgnoreCase)] = value;
@@ -137,29 +141,38 @@ public static class FanOutBenchmark
         }
 
         settings["Webhooks:Delivery:AllowPrivateNetworkTargets"] = "true";
-        await using var host = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, FreePorts.Take(1)[0], settings), cancellationToken);
+        var ports = FreePorts.Take(2);
+        await using var server = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, ports[0], settings), cancellationToken);
+        await using var sink = await HostProcess.StartAsync(new HostLaunch(HostBinaries.BenchHost, ports[1], new Dictionary<string, string>(settings, StringComparer.OrdinalIgnoreCase) { ["Bench:Mode"] = "sink" }), cancellationToken);
+        var queue = azurite.CreateQueueServiceClient().GetQueueClient(IntakeQueue);
         var loop = new LoopOptions(options.IntakeConcurrency, options.IntakeDuration, options.IntakeWarmup);
         var runTag = Guid.NewGuid().ToString("N")[..8];
         var rounds = new List<FanOutIntakeRound>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            SignedDeliveries Signer(string source, int scenario) => new(source, BenchSettings.Secret, options.BodyBytes, $"{runTag}r{round}s{scenario}", TimeProvider.System);
-            var scenarios = new (string Name, Func<Task<ScenarioResult>> Run)[]
+            foreach (var (hostName, host, meter) in new[] { (IntakeHosts.Azurite, server, azuriteMeter), (IntakeHosts.Sink, sink, null) })
             {
-                ("intake, 1 destination", () => IntakeBenchmark.MeasureHttpAsync("intake, 1 destination", host, Signer(BenchSettings.Source, 1), loop, azuriteMeter, cancellationToken)),
-                ("intake, 10 destinations", () => IntakeBenchmark.MeasureHttpAsync("intake, 10 destinations", host, Signer(TenSource, 10), loop, azuriteMeter, cancellationToken)),
-            };
-            var measured = new Dictionary<string, ScenarioResult>();
-            foreach (var (name, run) in round % 2 == 1 ? scenarios : Enumerable.Reverse(scenarios))
-            {
-                measured[name] = await run();
-                var result = measured[name].Loop;
-                log.WriteLine($"intake round {round}: {name,-24} {result.PerSecond:F0}/s (p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms, {result.Count(202)} accepted)");
-            }
+                // A B A′: the 10-destination source between two runs of the 1-destination one (A′ first in even
+                // rounds), so a drift through the round is cancelled by comparing B with the mean of A and A′, and
+                // A′ ÷ A shows how far two identical runs differ here (the noise the ratio must be read against).
+                // Every run starts from an empty queue: Azurite's cost per message grows with what it holds.
+                var scenarios = new (string Key, string Source)[] { ("A", BenchSettings.Source), ("B", TenSource), ("A2", BenchSettings.Source) };
+                var measured = new Dictionary<string, ScenarioResult>();
+                foreach (var (key, source) in round % 2 == 1 ? scenarios : [.. Enumerable.Reverse(scenarios)])
+                {
+                    await queue.ClearMessagesAsync(cancellationToken);
+                    var name = $"intake ({hostName}), {(source == TenSource ? "10 destinations" : "1 destination")} [{(key == "A2" ? "A′" : key)}]";
+                    var signer = new SignedDeliveries(source, BenchSettings.Secret, options.BodyBytes, $"{runTag}r{round}{hostName}{key}", TimeProvider.System);
+                    measured[key] = await IntakeBenchmark.MeasureHttpAsync(name, host, signer, loop, meter, cancellationToken);
+                    var result = measured[key].Loop;
+                    log.WriteLine($"intake round {round}: {name,-44} {result.PerSecond:F0}/s (p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms, {result.Count(202)} accepted)");
+                }
 
-            rounds.Add(new FanOutIntakeRound(round, measured["intake, 1 destination"], measured["intake, 10 destinations"]));
+                rounds.Add(new FanOutIntakeRound(round, hostName, measured["A"], measured["B"], measured["A2"]));
+            }
         }
 
+        await queue.ClearMessagesAsync(cancellationToken);
         return rounds;
     }
 
@@ -189,6 +202,7 @@ public static class FanOutBenchmark
 /// <param name="IntakeDuration">Measured time per intake scenario.</param>
 /// <param name="IntakeWarmup">Warm-up per intake scenario.</param>
 /// <param name="HostLogLevel">The host's default log level.</param>
+/// <param name="Sides">Which sides to run (<see cref="FanOutSides"/>); both unless set.</param>
 public sealed record FanOutOptions(
     int Messages = 300,
     int Rounds = 3,
@@ -197,7 +211,8 @@ public sealed record FanOutOptions(
     int IntakeConcurrency = 16,
     TimeSpan IntakeDuration = default,
     TimeSpan IntakeWarmup = default,
-    string HostLogLevel = "Warning")
+    string HostLogLevel = "Warning",
+    string Sides = FanOutSides.Both)
 {
     /// <summary>Measured time per intake scenario, 10 s unless set.</summary>
     public TimeSpan IntakeDuration { get; init; } = IntakeDuration == default ? TimeSpan.FromSeconds(10) : IntakeDuration;
@@ -216,44 +231,83 @@ public sealed record FanOutDeliveryRound(int Round, IReadOnlyDictionary<int, Dra
     public double VersusOne(int destinations) => Drains[1].PerSecond > 0 ? Drains[destinations].PerSecond / Drains[1].PerSecond : 0;
 }
 
-/// <summary>One intake round: the same load on both hosts.</summary>
-public sealed record FanOutIntakeRound(int Round, ScenarioResult One, ScenarioResult Ten)
+/// <summary>The values of <see cref="FanOutOptions.Sides"/>.</summary>
+public static class FanOutSides
 {
-    /// <summary>10-destination intake over 1-destination intake (goal ≥ 0.95).</summary>
-    public double Ratio => One.Loop.PerSecond > 0 ? Ten.Loop.PerSecond / One.Loop.PerSecond : 0;
+    /// <summary>Delivery, then intake.</summary>
+    public const string Both = "both";
+
+    /// <summary>The delivery drains only.</summary>
+    public const string Delivery = "delivery";
+
+    /// <summary>The intake rounds only.</summary>
+    public const string Intake = "intake";
+}
+
+/// <summary>The two hosts of the intake side.</summary>
+public static class IntakeHosts
+{
+    /// <summary>The real server writing to Azurite.</summary>
+    public const string Azurite = "Azurite";
+
+    /// <summary>The same pipeline writing to the in-process sink.</summary>
+    public const string Sink = "sink";
+}
+
+/// <summary>One intake round on one host: the 1-destination source (A, then A′ as a control) and the 10-destination one (B).</summary>
+public sealed record FanOutIntakeRound(int Round, string Host, ScenarioResult One, ScenarioResult Ten, ScenarioResult OneAgain)
+{
+    /// <summary>10-destination intake over the mean of the two 1-destination runs around it (goal ≥ 0.95).</summary>
+    public double Ratio => One.Loop.PerSecond + OneAgain.Loop.PerSecond > 0 ? Ten.Loop.PerSecond / ((One.Loop.PerSecond + OneAgain.Loop.PerSecond) / 2) : 0;
+
+    /// <summary>The control: the second 1-destination run over the first (1.00 without noise).</summary>
+    public double Control => One.Loop.PerSecond > 0 ? OneAgain.Loop.PerSecond / One.Loop.PerSecond : 0;
 }
 
 /// <summary>A whole fan-out run.</summary>
 public sealed record FanOutReport(FanOutOptions Options, IReadOnlyList<FanOutDeliveryRound> Delivery, IReadOnlyList<FanOutIntakeRound> Intake)
 {
-    /// <summary>Median intake ratio.</summary>
-    public double MedianIntakeRatio => Median(Intake.Select(r => r.Ratio));
+    /// <summary>Median intake ratio on a host (<see cref="IntakeHosts"/>).</summary>
+    public double MedianIntakeRatio(string host) => Median(Intake.Where(r => r.Host == host).Select(r => r.Ratio));
 
     /// <summary>The report as Markdown tables for docs/benchmarks.md.</summary>
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Delivery: {Options.Messages} deliveries per drain, {Options.Concurrency} in flight; destination calls per second (× vs 1 destination).");
-        text.AppendLine();
-        text.AppendLine("| round | 1 destination | 3 destinations | 10 destinations |");
-        text.AppendLine("|---|---|---|---|");
-        foreach (var round in Delivery)
+        if (Delivery.Count > 0)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {round.Round} | {round.Drains[1].PerSecond:F0}/s | {round.Drains[3].PerSecond:F0}/s ({round.VersusOne(3):F2}×) | {round.Drains[10].PerSecond:F0}/s ({round.VersusOne(10):F2}×) |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Delivery: {Options.Messages} deliveries per drain, {Options.Concurrency} in flight; destination calls per second (× vs 1 destination).");
+            text.AppendLine();
+            text.AppendLine("| round | 1 destination | 3 destinations | 10 destinations |");
+            text.AppendLine("|---|---|---|---|");
+            foreach (var round in Delivery)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {round.Round} | {round.Drains[1].PerSecond:F0}/s | {round.Drains[3].PerSecond:F0}/s ({round.VersusOne(3):F2}×) | {round.Drains[10].PerSecond:F0}/s ({round.VersusOne(10):F2}×) |");
+            }
+
+            text.AppendLine(CultureInfo.InvariantCulture, $"| median | {Median(Delivery.Select(r => r.Drains[1].PerSecond)):F0}/s | {Median(Delivery.Select(r => r.Drains[3].PerSecond)):F0}/s ({Median(Delivery.Select(r => r.VersusOne(3))):F2}×) | {Median(Delivery.Select(r => r.Drains[10].PerSecond)):F0}/s ({Median(Delivery.Select(r => r.VersusOne(10))):F2}×) |");
+            text.AppendLine();
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"| median | {Median(Delivery.Select(r => r.Drains[1].PerSecond)):F0}/s | {Median(Delivery.Select(r => r.Drains[3].PerSecond)):F0}/s ({Median(Delivery.Select(r => r.VersusOne(3))):F2}×) | {Median(Delivery.Select(r => r.Drains[10].PerSecond)):F0}/s ({Median(Delivery.Select(r => r.VersusOne(10))):F2}×) |");
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Intake: {Options.IntakeConcurrency} concurrent senders, {Options.IntakeDuration.TotalSeconds:F0} s per scenario, ABBA rounds; accepted deliveries per second.");
-        text.AppendLine();
-        text.AppendLine("| round | 1-destination source | 10-destination source | ratio |");
-        text.AppendLine("|---|---|---|---|");
-        foreach (var round in Intake)
+        if (Intake.Count == 0)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {round.Round} | {round.One.Loop.PerSecond:F0}/s | {round.Ten.Loop.PerSecond:F0}/s | {round.Ratio:F2}× |");
+            return text.ToString();
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"| median | | | **{MedianIntakeRatio:F2}×** (goal ≥ 0.95) |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Intake: {Options.IntakeConcurrency} concurrent senders, {Options.IntakeDuration.TotalSeconds:F0} s per run, A B A′ (A′ B A in even rounds), each from an empty queue; accepted deliveries per second.");
+        foreach (var host in new[] { IntakeHosts.Azurite, IntakeHosts.Sink })
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"| round ({host}) | 1 destination, A | 10 destinations, B | 1 destination, A′ | B ÷ mean(A, A′) | control A′ ÷ A |");
+            text.AppendLine("|---|---|---|---|---|---|");
+            foreach (var round in Intake.Where(r => r.Host == host))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {round.Round} | {round.One.Loop.PerSecond:F0}/s | {round.Ten.Loop.PerSecond:F0}/s | {round.OneAgain.Loop.PerSecond:F0}/s | {round.Ratio:F2}× | {round.Control:F2}× |");
+            }
+
+            text.AppendLine(CultureInfo.InvariantCulture, $"| median | | | | **{MedianIntakeRatio(host):F2}×** (goal ≥ 0.95) | {Median(Intake.Where(r => r.Host == host).Select(r => r.Control)):F2}× |");
+        }
+
         return text.ToString();
     }
 

@@ -20,7 +20,7 @@ public static class HttpIntake
     {
         var services = httpContext.RequestServices;
         var request = httpContext.Request;
-        using var activity = IntakeTelemetry.Start(source);
+        using var activity = IntakeRequestSpan.Start(httpContext, source, out var hostSpan);
         var traceId = Activity.Current?.TraceId.ToString() ?? httpContext.TraceIdentifier;
         IntakeResponse response;
         try
@@ -78,6 +78,7 @@ public static class HttpIntake
         services.GetService<WebhooksMetrics>()?.RecordIntakeRequest(
             response is { Status: 404, ErrorCode: ErrorCodes.NotFound } ? null : source, response.Status);
         IntakeTelemetry.Complete(activity, response, request.ContentLength);
+        Activity.Current = hostSpan; // the intake span may have stood in for it
         await ResponseWriter.WriteAsync(httpContext, response);
     }
 }

@@ -87,7 +87,8 @@ public static class WebhooksTelemetryExtensions
     }
 
     /// <summary>
-    /// The engine's spans (source <c>Webhooks</c>) with ASP.NET Core and HttpClient instrumentation. HttpClient spans
+    /// The engine's spans (source <c>Webhooks</c>) with ASP.NET Core and HttpClient instrumentation; for intake requests
+    /// the engine's intake span is the server span instead of ASP.NET Core's (<see cref="IntakeRequestSpan"/>). HttpClient spans
     /// are kept only inside a trace, and those of calls to delivery targets keep only scheme, host and port of the
     /// URL, whose path or query may carry a key.
     /// </summary>
@@ -96,7 +97,7 @@ public static class WebhooksTelemetryExtensions
         ArgumentNullException.ThrowIfNull(tracing);
         return tracing
             .AddSource(WebhooksTelemetry.SourceName)
-            .AddAspNetCoreInstrumentation()
+            .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IntakeRequestSpan.IsIntake(context)) // intake's span is the engine's
             .AddHttpClientInstrumentation()
             .AddProcessor(new HttpClientSpanTrimmer());
     }

@@ -13,11 +13,36 @@ namespace Webhooks.Diagnostics;
 /// </summary>
 public static class IntakeTelemetry
 {
-    /// <summary>Starts the span for a request to <paramref name="source"/>; null when nobody listens.</summary>
+    /// <summary>Starts the span for a request to <paramref name="source"/>, a child of the current activity; null when nobody listens.</summary>
     public static Activity? Start(string source)
     {
         var activity = WebhooksTelemetry.Source.StartActivity(IntakeSpan, ActivityKind.Internal);
         activity?.SetTag(Tags.Source, source);
+        return activity;
+    }
+
+    /// <summary>
+    /// Starts the span as the request's server span, for a host whose own request span is not recorded: it continues
+    /// the caller's <paramref name="callerContext"/> (its <c>traceparent</c>) directly, or starts a trace when there
+    /// is none, never hanging under the unrecorded span. Once it ends, the current activity is null: the host puts
+    /// its own back.
+    /// </summary>
+    public static Activity? StartAsServer(string source, string method, string route, ActivityContext? callerContext)
+    {
+        var current = Activity.Current;
+        Activity.Current = null; // with no caller context, a new trace rather than a child of the unrecorded span
+        var activity = callerContext is { } caller
+            ? WebhooksTelemetry.Source.StartActivity(IntakeSpan, ActivityKind.Server, caller)
+            : WebhooksTelemetry.Source.StartActivity(IntakeSpan, ActivityKind.Server);
+        if (activity is null)
+        {
+            Activity.Current = current;
+            return null;
+        }
+
+        activity.SetTag(Tags.Source, source);
+        activity.SetTag(Tags.HttpMethod, method);
+        activity.SetTag(Tags.HttpRoute, route);
         return activity;
     }
 

@@ -74,6 +74,12 @@ public static class WebhooksTelemetry
         /// <summary>Semantic conventions.</summary>
         public const string Status = "http.response.status_code";
 
+        /// <summary><c>http.request.method</c>: on the intake span when it is the request's server span.</summary>
+        public const string HttpMethod = "http.request.method";
+
+        /// <summary><c>http.route</c>: on the intake span when it is the request's server span.</summary>
+        public const string HttpRoute = "http.route";
+
         /// <summary>Semantic conventions.</summary>
         public const string BodySize = "http.request.body.size";
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using Webhooks.Diagnostics;
 using Webhooks.IntegrationTests.Hosting;
 using Webhooks.Testing;
@@ -43,6 +44,15 @@ public sealed class TracingTests(AzuriteFixture azurite)
         Assert.Equal(deliveries, intake.GetTagItem(Tags.Queue));
         Assert.Equal(25L, Convert.ToInt64(intake.GetTagItem(Tags.BodySize), System.Globalization.CultureInfo.InvariantCulture));
 
+        // The intake span is the request's server span: it continues the provider's traceparent itself, and
+        // ASP.NET Core's own span of the request is not recorded.
+        Assert.Equal(ActivityKind.Server, intake.Kind);
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", intake.TraceId.ToHexString());
+        Assert.Equal("00f067aa0ba902b7", intake.ParentSpanId.ToHexString());
+        Assert.Equal("POST", intake.GetTagItem(Tags.HttpMethod));
+        Assert.Equal("/api/webhooks/{source}", intake.GetTagItem(Tags.HttpRoute));
+        Assert.DoesNotContain(host.Spans, s => s.Source.Name == "Microsoft.AspNetCore" && s.GetTagItem("url.path") is string path && path.StartsWith("/api/webhooks/", StringComparison.Ordinal));
+
         // Both attempts continue the intake span's trace and link to the provider's own context.
         Assert.All(attempts, a => Assert.Equal(intake.TraceId, a.TraceId));
         Assert.All(attempts, a => Assert.Equal(intake.SpanId, a.ParentSpanId));
@@ -67,6 +77,39 @@ public sealed class TracingTests(AzuriteFixture azurite)
 
         // The worker polled the queue many times meanwhile; those calls belong to no trace and are not recorded.
         Assert.DoesNotContain(host.Spans, s => s.OperationName == "System.Net.Http.HttpRequestOut" && s.ParentSpanId == default);
+    }
+
+    [Fact]
+    public async Task WithoutATraceparent_TheIntakeSpanStartsATrace_WhileAdminRequestsKeepAspNetCoresSpan()
+    {
+        var deliveries = UniqueNames.Queue("otel");
+        await using var host = CreateHost("traced", deliveries, new Uri("http://127.0.0.1:9/never-called"));
+        using var client = host.CreateClient();
+
+        using var response = await client.SendAsync(SignedRequests.StandardWebhooks("traced", "{\"type\":\"member.created\"}", "msg_otel_root", DateTimeOffset.UtcNow));
+        using var admin = new HttpRequestMessage(HttpMethod.Get, "/api/admin/queues");
+        admin.Headers.Add("x-api-key", AdminKey);
+        using var adminResponse = await client.SendAsync(admin);
+        var intake = Assert.Single(host.Spans, s => s.OperationName == WebhooksTelemetry.IntakeSpan && Equals(s.GetTagItem(Tags.DeliveryId), "msg_otel_root"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(ActivityKind.Server, intake.Kind);
+        Assert.Equal(default, intake.ParentSpanId); // a root: not a child of a span nobody exports
+        Assert.Null(intake.Parent);
+
+        // A refusal's problem body names the trace that was exported: the intake span's.
+        using var forged = SignedRequests.StandardWebhooks("traced", "{\"type\":\"member.created\"}", "msg_otel_forged", DateTimeOffset.UtcNow);
+        forged.Headers.Remove("webhook-signature");
+        forged.Headers.TryAddWithoutValidation("webhook-signature", "v1,bm90LXRoZS1zaWduYXR1cmU=");
+        using var refused = await client.SendAsync(forged);
+        using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+        var refusal = Assert.Single(host.Spans, s => s.OperationName == WebhooksTelemetry.IntakeSpan && Equals(s.GetTagItem(Tags.Status), 401));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(refusal.TraceId.ToHexString(), problem.RootElement.GetProperty("traceId").GetString());
+        Assert.Equal(HttpStatusCode.OK, adminResponse.StatusCode);
+        var adminSpan = await WaitForAsync(() => host.Spans.FirstOrDefault(s => s.Source.Name == "Microsoft.AspNetCore" && Equals(s.GetTagItem("url.path"), "/api/admin/queues")));
+        Assert.Equal(ActivityKind.Server, adminSpan.Kind);
+        Assert.Equal(200, adminSpan.GetTagItem("http.response.status_code"));
     }
 
     [Fact]
@@ -168,6 +211,21 @@ public sealed class TracingTests(AzuriteFixture azurite)
         var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
         using var json = System.Text.Json.JsonDocument.Parse(body);
         return json.RootElement.TryGetProperty("traceId", out var id) ? id.GetString() : null;
+    }
+
+    // A span is exported when its activity stops, which may be just after the client has its answer.
+    private static async Task<Activity> WaitForAsync(Func<Activity?> find)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var found = find();
+        while (found is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The span was not exported within 10 s.");
+            await Task.Delay(50);
+            found = find();
+        }
+
+        return found;
     }
 
     // The dead-letter record is written just after the delivery span ends: retry the replay until it finds it (bounded).

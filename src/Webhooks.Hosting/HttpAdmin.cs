@@ -306,7 +306,7 @@ public static class HttpAdmin
         var key = DestinationNames.PauseKey(source, destination);
         var registry = httpContext.RequestServices.GetService<TargetPauseRegistry>();
         var resumed = registry is not null && await registry.ResumeAsync(key, "admin API", httpContext.RequestAborted);
-        return Json(new AdminResumeResult(key, resumed), AdminJsonContext.Default.AdminResumeResult);
+        return Json(new AdminResumeResult(source, destination, key, resumed), AdminJsonContext.Default.AdminResumeResult);
     }
 
     private static DeadLetterStore Store(HttpContext httpContext)

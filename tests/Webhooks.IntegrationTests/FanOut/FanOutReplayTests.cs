@@ -90,7 +90,8 @@ public sealed class FanOutReplayTests(AzuriteFixture azurite) : IClassFixture<Az
 
         using (var body = await Json(resumed))
         {
-            Assert.Equal(("shop:b", true), (body.RootElement.GetProperty("source").GetString(), body.RootElement.GetProperty("resumed").GetBoolean()));
+            var answer = body.RootElement;
+            Assert.Equal(("shop", "b", "shop:b", true), (answer.GetProperty("source").GetString(), answer.GetProperty("destination").GetString(), answer.GetProperty("target").GetString(), answer.GetProperty("resumed").GetBoolean()));
         }
 
         Assert.False(pauses.SeesPaused("shop:b"));

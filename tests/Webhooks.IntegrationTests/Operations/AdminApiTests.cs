@@ -379,6 +379,9 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using (var body = await Json(resumed))
         {
             Assert.True(body.RootElement.GetProperty("resumed").GetBoolean());
+            Assert.Equal("members", body.RootElement.GetProperty("source").GetString());
+            Assert.Equal("default", body.RootElement.GetProperty("destination").GetString());
+            Assert.Equal("members", body.RootElement.GetProperty("target").GetString());
         }
 
         Assert.False(pauses.SeesPaused("members"));

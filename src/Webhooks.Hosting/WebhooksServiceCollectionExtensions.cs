@@ -19,6 +19,9 @@ namespace Webhooks.Hosting;
 /// <summary>The one DI registration both hosts (Kestrel and Functions) call.</summary>
 public static class WebhooksServiceCollectionExtensions
 {
+    /// <summary>The settings of the dead-letter store (<see cref="DeadLetterStoreOptions"/>: replay concurrency, import interval, scan limits).</summary>
+    public const string DeadLetterStoreOptionsSection = "Webhooks:DeadLetters";
+
     /// <summary>Registers the engine, bound to <c>Webhooks:*</c> and <c>AzureWebJobsStorage</c>, validated at start.</summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,6 +31,10 @@ public static class WebhooksServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<WebhooksOptions>, UnresolvedSecretFilter>();
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
+        services.AddOptions<DeadLetterStoreOptions>()
+            .Bind(configuration.GetSection(DeadLetterStoreOptionsSection))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeadLetterStoreOptions>>(new SectionAnnotationsValidator<DeadLetterStoreOptions>(DeadLetterStoreOptionsSection));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddWebhookStorage(configuration);

@@ -136,6 +136,20 @@ internal sealed class CliSettings
         }
 
         var storage = CreateStorage();
-        return DeadLetterStore.Create(storage.Queues, storage.Tables, names, _context.Time, payloads: new PayloadStore(storage.Blobs, Options.Create(webhooks)));
+        return DeadLetterStore.Create(storage.Queues, storage.Tables, names, _context.Time, StoreOptions(), new PayloadStore(storage.Blobs, Options.Create(webhooks)));
+    }
+
+    // Webhooks:DeadLetters, as the hosts read it (replay concurrency, import interval, scan limits), checked the same way.
+    private DeadLetterStoreOptions StoreOptions()
+    {
+        const string section = "Webhooks:DeadLetters";
+        var options = Configuration.GetSection(section).Get<DeadLetterStoreOptions>() ?? new DeadLetterStoreOptions();
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true))
+        {
+            throw new CliUsageException(string.Join(" ", results.Select(r => $"{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}")));
+        }
+
+        return options;
     }
 }

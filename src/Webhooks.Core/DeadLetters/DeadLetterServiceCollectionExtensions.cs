@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Webhooks.Payloads;
 using Webhooks.AzureStorage;
 using Azure.Data.Tables;
@@ -11,7 +12,7 @@ public static class DeadLetterServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a singleton <see cref="DeadLetterStore"/> over every queue of the <see cref="WebhookQueues"/> that
-    /// <c>AddWebhookStorage</c> registers, with default <see cref="DeadLetterStoreOptions"/> and the registered
+    /// <c>AddWebhookStorage</c> registers, with the registered <see cref="DeadLetterStoreOptions"/> (defaults when none) and the registered
     /// <see cref="PayloadStore"/> (when there is one; purge then deletes claim-check bodies). When a
     /// <see cref="TableServiceClient"/> is registered (<c>AddWebhookStorage</c> does) the store is indexed — records in
     /// the table named by <see cref="DeadLetterStore.IndexTableName"/> of the dead-letter queue's name — and a
@@ -26,9 +27,10 @@ public static class DeadLetterServiceCollectionExtensions
             var queues = sp.GetRequiredService<WebhookQueues>();
             var time = sp.GetRequiredService<TimeProvider>();
             var payloads = sp.GetService<PayloadStore>();
+            var options = sp.GetService<IOptions<DeadLetterStoreOptions>>()?.Value; // Webhooks:DeadLetters in the hosts
             return sp.GetService<TableServiceClient>() is { } tables
-                ? new DeadLetterStore(queues, tables.GetTableClient(DeadLetterStore.IndexTableName(queues.DeadLetter.Name)), time, options: null, payloads)
-                : new DeadLetterStore(queues, time, options: null, payloads);
+                ? new DeadLetterStore(queues, tables.GetTableClient(DeadLetterStore.IndexTableName(queues.DeadLetter.Name)), time, options, payloads)
+                : new DeadLetterStore(queues, time, options, payloads);
         });
         if (services.Any(d => d.ServiceType == typeof(TableServiceClient)))
         {

@@ -55,6 +55,22 @@ public sealed class ServerStartupTests
     }
 
     [Fact]
+    public async Task InvalidDeadLetterSettings_ExitWith2_OneLineNamingEachSetting()
+    {
+        var (exitCode, stderr) = await RunAsync(FreePort(), new()
+        {
+            ["Webhooks__DeadLetters__ReplayConcurrency"] = "0",
+            ["Webhooks__DeadLetters__ImportInterval"] = "02:00:00",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("The webhooks server did not start: the configuration is invalid.", stderr, StringComparison.Ordinal);
+        Assert.Contains("  - Webhooks:DeadLetters:ReplayConcurrency '0': The field ReplayConcurrency must be between 1 and 256.", stderr, StringComparison.Ordinal);
+        Assert.Contains("  - Webhooks:DeadLetters:ImportInterval '02:00:00'", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnreadableSettingValue_ExitsWith2_NamingTheSetting()
     {
         var (exitCode, stderr) = await RunAsync(FreePort(), new() { ["Webhooks__Intake__QueueWriteTimeout"] = "soon" });

@@ -278,6 +278,21 @@ public sealed class CliDlqTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnOutOfRangeDeadLetterSetting_IsAUsageError_NamingIt()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Webhooks__DeadLetters__ReplayConcurrency"] = "0",
+        };
+
+        var run = await CliRun.InvokeAsync(["dlq", "list", "--json"], environment);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("error: Webhooks:DeadLetters:ReplayConcurrency: The field ReplayConcurrency must be between 1 and 256.", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StorageUnreachable_ExitCode1WithAMessage()
     {
         var run = await CliRun.InvokeAsync(["dlq", "list", "--connection-string", "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;"]);

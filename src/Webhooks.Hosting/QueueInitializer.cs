@@ -21,6 +21,7 @@ internal sealed partial class QueueInitializer(WebhookQueues queues, TimeProvide
             {
                 await queues.EnsureCreatedAsync(stoppingToken);
                 LogReady(queues.Deliveries.Name, queues.DeadLetter.Name);
+                await WarnOfRetiredQueuesAsync(stoppingToken);
                 return;
             }
             catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, stoppingToken))
@@ -31,6 +32,29 @@ internal sealed partial class QueueInitializer(WebhookQueues queues, TimeProvide
             }
         }
     }
+
+    // Lowering Webhooks:Queues:Count leaves the higher-numbered queues' messages where no worker reads them: say so at
+    // every start, until they are drained (raise the count again) or moved. Best effort: a failure here stops nothing.
+    private async Task WarnOfRetiredQueuesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var (queue, messages) in await queues.FindRetiredWithMessagesAsync(cancellationToken))
+            {
+                LogRetired(queue, messages, queues.DeliveryQueues.Count);
+            }
+        }
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
+        {
+            LogRetiredCheckFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} holds about {Messages} messages, but Webhooks:Queues:Count is {Count}, so no worker drains it: raise the count until it is empty, then lower it again")]
+    private partial void LogRetired(string queue, int messages, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check for delivery queues left behind by a lower Webhooks:Queues:Count")]
+    private partial void LogRetiredCheckFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queues ready: {Deliveries}, {DeadLetter}")]
     private partial void LogReady(string deliveries, string deadLetter);

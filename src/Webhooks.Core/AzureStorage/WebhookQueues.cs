@@ -15,6 +15,8 @@ public sealed class WebhookQueues
     public const string PoisonSuffix = StorageNames.PoisonSuffix;
 
     private readonly SemaphoreSlim _createGate = new(1, 1);
+    private readonly QueueServiceClient _service;
+    private readonly QueueNamesOptions _names;
     private volatile bool _created;
 
     /// <summary>Clients for the configured queue names; no network call is made.</summary>
@@ -29,6 +31,7 @@ public sealed class WebhookQueues
         DeliveryQueues = Enumerable.Range(0, names.Count).Select(i => Queue(serviceClient, names.DeliveryQueueName(i))).ToArray();
         PoisonQueues = DeliveryQueues.Select(q => Queue(serviceClient, q.Name + PoisonSuffix)).ToArray();
         DeadLetter = Queue(serviceClient, names.DeadLetter);
+        (_service, _names) = (serviceClient, names);
     }
 
     /// <summary>Accepted deliveries waiting for the worker: delivery queue 0, the only one unless Count is above 1.</summary>
@@ -90,6 +93,35 @@ public sealed class WebhookQueues
         {
             _createGate.Release();
         }
+    }
+
+    /// <summary>
+    /// Delivery queues numbered at or beyond <see cref="QueueNamesOptions.Count"/> (<c>&lt;Deliveries&gt;-n</c>, and
+    /// their poison queues) that still hold messages: left behind when the count was lowered, and drained by no
+    /// worker. One listing call, plus a properties call per such queue that exists.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Queue, int ApproximateMessages)>> FindRetiredWithMessagesAsync(CancellationToken cancellationToken = default)
+    {
+        var prefix = _names.Deliveries + "-";
+        var found = new List<(string, int)>();
+        await foreach (var queue in _service.GetQueuesAsync(prefix: prefix, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var rest = queue.Name[prefix.Length..];
+            var number = rest.EndsWith(PoisonSuffix, StringComparison.Ordinal) ? rest[..^PoisonSuffix.Length] : rest;
+            if (!int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+                || index < _names.Count || _names.DeliveryQueueName(index) + (number.Length < rest.Length ? PoisonSuffix : string.Empty) != queue.Name)
+            {
+                continue; // an active queue, its poison queue, or another app's queue sharing the prefix
+            }
+
+            var properties = await _service.GetQueueClient(queue.Name).GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
+            if (properties.Value.ApproximateMessagesCount > 0)
+            {
+                found.Add((queue.Name, properties.Value.ApproximateMessagesCount));
+            }
+        }
+
+        return found;
     }
 
     private static QueueClient Queue(QueueServiceClient service, string name) =>

@@ -73,6 +73,32 @@ public sealed class MultiQueueHealthTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task AtStart_AQueueLeftBehindByALowerCount_IsNamedInAWarning()
+    {
+        var names = Names();
+        var retired = azurite.CreateQueueServiceClient().GetQueueClient(names.DeliveryQueueName(3)); // Count is 3: queues 0–2
+        await retired.CreateIfNotExistsAsync();
+        await retired.SendMessageAsync("stranded");
+        var logs = new Webhooks.IntegrationTests.FanOut.CapturedLogs();
+        await using var factory = new WebhooksHostFactory(Settings(names));
+        await using var host = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs)));
+        using var client = host.CreateClient();
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        IReadOnlyList<Webhooks.IntegrationTests.FanOut.CapturedLogs.Entry> warnings;
+        while ((warnings = logs.Where("Webhooks.Hosting.QueueInitializer", "no worker drains it")).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var warning = Assert.Single(warnings);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Equal(retired.Name, warning.Fields["Queue"]);
+        Assert.Equal(1, warning.Fields["Messages"]);
+        Assert.Equal(3, warning.Fields["Count"]);
+    }
+
     private static QueueNamesOptions Names() => new() { Deliveries = UniqueNames.Queue("health"), DeadLetter = UniqueNames.Queue("health-dlq"), Count = 3 };
 
     private Dictionary<string, string?> Settings(QueueNamesOptions names) => new()

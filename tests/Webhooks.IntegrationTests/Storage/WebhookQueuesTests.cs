@@ -28,6 +28,35 @@ public sealed class WebhookQueuesTests(AzuriteFixture azurite) : IClassFixture<A
     }
 
     [Fact]
+    public async Task FindRetired_NamesQueuesBeyondTheCountThatHoldMessages_AndNothingElse()
+    {
+        var service = azurite.CreateQueueServiceClient();
+        var prefix = UniqueNames.Queue("retired");
+        var names = new QueueNamesOptions { Deliveries = $"{prefix}-in", DeadLetter = $"{prefix}-dead", Count = 2 };
+        async Task Put(string queue, int messages)
+        {
+            var client = service.GetQueueClient(queue);
+            await client.CreateIfNotExistsAsync();
+            for (var i = 0; i < messages; i++)
+            {
+                await client.SendMessageAsync("left behind");
+            }
+        }
+
+        await Put($"{prefix}-in-1", 1);        // active (Count 2): drained
+        await Put($"{prefix}-in-1-poison", 1); // an active queue's poison queue: indexed as dead letters
+        await Put($"{prefix}-in-2", 2);        // retired, with messages
+        await Put($"{prefix}-in-3", 0);        // retired, empty
+        await Put($"{prefix}-in-3-poison", 1); // a retired queue's poison queue, with a message
+        await Put($"{prefix}-in-02", 1);       // not a name the app makes
+        await Put($"{prefix}-in-other", 1);    // another queue sharing the prefix
+
+        var found = await new WebhookQueues(service, names).FindRetiredWithMessagesAsync();
+
+        Assert.Equal([($"{prefix}-in-2", 2), ($"{prefix}-in-3-poison", 1)], found.OrderBy(f => f.Queue, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task EnsureCreated_AfterAFailure_TriesAgainOnTheNextCall()
     {
         var prefix = UniqueNames.Queue("retry");

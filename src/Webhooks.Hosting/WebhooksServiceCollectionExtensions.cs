@@ -19,9 +19,6 @@ namespace Webhooks.Hosting;
 /// <summary>The one DI registration both hosts (Kestrel and Functions) call.</summary>
 public static class WebhooksServiceCollectionExtensions
 {
-    /// <summary>The settings of the dead-letter store (<see cref="DeadLetterStoreOptions"/>: replay concurrency, import interval, scan limits).</summary>
-    public const string DeadLetterStoreOptionsSection = "Webhooks:DeadLetters";
-
     /// <summary>Registers the engine, bound to <c>Webhooks:*</c> and <c>AzureWebJobsStorage</c>, validated at start.</summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,9 +29,9 @@ public static class WebhooksServiceCollectionExtensions
         services.AddSingleton<IPostConfigureOptions<WebhooksOptions>, UnresolvedSecretFilter>();
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
         services.AddOptions<DeadLetterStoreOptions>()
-            .Bind(configuration.GetSection(DeadLetterStoreOptionsSection))
+            .Bind(configuration.GetSection(DeadLetterStoreOptions.SectionName))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DeadLetterStoreOptions>>(new SectionAnnotationsValidator<DeadLetterStoreOptions>(DeadLetterStoreOptionsSection));
+        services.AddSingleton<IValidateOptions<DeadLetterStoreOptions>>(new SectionAnnotationsValidator<DeadLetterStoreOptions>(DeadLetterStoreOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddWebhookStorage(configuration);

@@ -139,17 +139,11 @@ internal sealed class CliSettings
         return DeadLetterStore.Create(storage.Queues, storage.Tables, names, _context.Time, StoreOptions(), new PayloadStore(storage.Blobs, Options.Create(webhooks)));
     }
 
-    // Webhooks:DeadLetters, as the hosts read it (replay concurrency, import interval, scan limits), checked the same way.
+    // Webhooks:DeadLetters, as the hosts read it (replay concurrency, import interval, scan limits), checked by the same validator.
     private DeadLetterStoreOptions StoreOptions()
     {
-        const string section = "Webhooks:DeadLetters";
-        var options = Configuration.GetSection(section).Get<DeadLetterStoreOptions>() ?? new DeadLetterStoreOptions();
-        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true))
-        {
-            throw new CliUsageException(string.Join(" ", results.Select(r => $"{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}")));
-        }
-
-        return options;
+        var options = Configuration.GetSection(DeadLetterStoreOptions.SectionName).Get<DeadLetterStoreOptions>() ?? new DeadLetterStoreOptions();
+        var result = new SectionAnnotationsValidator<DeadLetterStoreOptions>(DeadLetterStoreOptions.SectionName).Validate(null, options);
+        return result.Failed ? throw new CliUsageException(string.Join(" ", result.Failures)) : options;
     }
 }

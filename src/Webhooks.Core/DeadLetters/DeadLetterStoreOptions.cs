@@ -5,6 +5,9 @@ namespace Webhooks.DeadLetters;
 /// <summary>How the store scans queues.</summary>
 public sealed class DeadLetterStoreOptions
 {
+    /// <summary>The configuration section both hosts and the CLI bind these from.</summary>
+    public const string SectionName = "Webhooks:DeadLetters";
+
     /// <summary>
     /// How long a scan hides the messages it received before releasing them. Must outlast the scan itself; while it
     /// runs, other scans (and the host, for the poison queue) do not see those messages. Default 60 s.

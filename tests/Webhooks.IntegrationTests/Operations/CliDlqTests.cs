@@ -289,7 +289,7 @@ public sealed class CliDlqTests(AzuriteFixture azurite) : IAsyncLifetime
         var run = await CliRun.InvokeAsync(["dlq", "list", "--json"], environment);
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
-        Assert.Contains("error: Webhooks:DeadLetters:ReplayConcurrency: The field ReplayConcurrency must be between 1 and 256.", run.Error, StringComparison.Ordinal);
+        Assert.Contains("error: Webhooks:DeadLetters:ReplayConcurrency '0': The field ReplayConcurrency must be between 1 and 256.", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -102,16 +102,17 @@ public sealed class WebhookQueues
     /// </summary>
     public async Task<IReadOnlyList<(string Queue, int ApproximateMessages)>> FindRetiredWithMessagesAsync(CancellationToken cancellationToken = default)
     {
-        var prefix = _names.Deliveries + "-";
+        // Every name a higher count would have used; anything else under the prefix is active or not ours.
+        var retired = Enumerable.Range(_names.Count, QueueNamesOptions.MaxCount - _names.Count)
+            .Select(_names.DeliveryQueueName)
+            .SelectMany(name => new[] { name, name + PoisonSuffix })
+            .ToHashSet(StringComparer.Ordinal);
         var found = new List<(string, int)>();
-        await foreach (var queue in _service.GetQueuesAsync(prefix: prefix, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var queue in _service.GetQueuesAsync(prefix: _names.Deliveries + "-", cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var rest = queue.Name[prefix.Length..];
-            var number = rest.EndsWith(PoisonSuffix, StringComparison.Ordinal) ? rest[..^PoisonSuffix.Length] : rest;
-            if (!int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
-                || index < _names.Count || _names.DeliveryQueueName(index) + (number.Length < rest.Length ? PoisonSuffix : string.Empty) != queue.Name)
+            if (!retired.Contains(queue.Name))
             {
-                continue; // an active queue, its poison queue, or another app's queue sharing the prefix
+                continue;
             }
 
             var properties = await _service.GetQueueClient(queue.Name).GetPropertiesAsync(cancellationToken).ConfigureAwait(false);

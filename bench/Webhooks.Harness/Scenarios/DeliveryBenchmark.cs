@@ -120,13 +120,28 @@ public static class DeliveryBenchmark
         settings["Webhooks:Delivery:BatchSize"] = options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Webhooks:Delivery:MaxConcurrency"] = options.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Webhooks:Delivery:MaxPollingInterval"] = "00:00:01";
+        return await TimeDrainAsync(settings, queue, target, options.Messages, azuriteMeter, options.Timeout, "worker → target 200 → delete", (host, result) => result with
+        {
+            HostWarnings = host.CountOutputLines("warn:") + host.CountOutputLines("fail:"),
+            HostLog = host.OutputTail(),
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts a worker host with <paramref name="settings"/> and times it draining <paramref name="queue"/>: the clock
+    /// starts at the target's first call (so host start-up is not counted; the raw loop's process is warm too) and
+    /// stops once the target has answered <paramref name="calls"/> calls and the queue is empty (every message
+    /// deleted), or at the timeout. <paramref name="withHostFacts"/> adds what the host logged, before it stops.
+    /// </summary>
+    internal static async Task<DrainResult> TimeDrainAsync(
+        IReadOnlyDictionary<string, string> settings, QueueClient queue, LoopbackTarget target, long calls, ProcessMeter? azuriteMeter, TimeSpan timeout, string name,
+        Func<HostProcess, DrainResult, DrainResult> withHostFacts, CancellationToken cancellationToken)
+    {
         var successesBefore = target.Successes;
         var callsBefore = target.Calls;
         await using var host = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, FreePorts.Take(1)[0], settings), cancellationToken);
-
-        // The clock starts at the first call, so host start-up is not counted (the raw loop's process is warm too).
         var wait = Stopwatch.StartNew();
-        while (target.Calls == callsBefore && wait.Elapsed < options.Timeout)
+        while (target.Calls == callsBefore && wait.Elapsed < timeout)
         {
             await Task.Delay(5, cancellationToken);
         }
@@ -134,26 +149,19 @@ public static class DeliveryBenchmark
         var window = new ResourceWindow(host.Meter, azuriteMeter);
         window.Start();
         var clock = Stopwatch.StartNew();
-
-        // Done when the target has answered every message and the queue is empty (every message deleted).
-        while (clock.Elapsed < options.Timeout)
+        while (clock.Elapsed < timeout)
         {
-            if (target.Successes - successesBefore >= options.Messages && ((await queue.GetPropertiesAsync(cancellationToken)).Value).ApproximateMessagesCount == 0)
+            if (target.Successes - successesBefore >= calls && (await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount == 0)
             {
                 break;
             }
 
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(50, cancellationToken);
         }
 
         var elapsed = clock.Elapsed;
-        var delivered = target.Successes - successesBefore;
-        var resources = window.Stop(delivered);
-        return new DrainResult("worker → target 200 → delete", delivered, elapsed, resources)
-        {
-            HostWarnings = host.CountOutputLines("warn:") + host.CountOutputLines("fail:"),
-            HostLog = host.OutputTail(),
-        };
+        var answered = target.Successes - successesBefore;
+        return withHostFacts(host, new DrainResult(name, answered, elapsed, window.Stop(answered)));
     }
 }
 

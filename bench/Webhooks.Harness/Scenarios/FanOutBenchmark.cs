@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Azure.Storage.Queues;
@@ -84,40 +83,17 @@ public static class FanOutBenchmark
         // A message whose processing failed reappears after this; shorter than the 2-minute default so one such
         // failure costs seconds of the run, not minutes (each is counted below).
         settings["Webhooks:Delivery:VisibilityTimeout"] = "00:00:10";
+        // Every destination call answered and the queue empty, fan-out copies included.
         var calls = (long)options.Messages * destinations;
-        var before = target.Successes;
-        var callsBefore = target.Calls;
-        await using var host = await HostProcess.StartAsync(new HostLaunch(HostBinaries.Server, FreePorts.Take(1)[0], settings), cancellationToken);
-
-        // The clock starts at the first call, so host start-up is not counted; it stops when every destination call
-        // was answered and the queue is empty (fan-out copies included).
-        var wait = Stopwatch.StartNew();
-        while (target.Calls == callsBefore && wait.Elapsed < options.Timeout)
+        return await DeliveryBenchmark.TimeDrainAsync(settings, queue, target, calls, azuriteMeter, options.Timeout, $"worker, {destinations} destination(s)", (host, result) =>
         {
-            await Task.Delay(5, cancellationToken);
-        }
-
-        var window = new ResourceWindow(host.Meter, azuriteMeter);
-        window.Start();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < options.Timeout)
-        {
-            if (target.Successes - before >= calls && (await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount == 0)
+            var failures = host.CountOutputLines("failed unexpectedly") + host.CountOutputLines("no longer ours");
+            var extra = result.Messages - calls;
+            return result with
             {
-                break;
-            }
-
-            await Task.Delay(50, cancellationToken);
-        }
-
-        var elapsed = clock.Elapsed;
-        var answered = target.Successes - before;
-        var failures = host.CountOutputLines("failed unexpectedly") + host.CountOutputLines("no longer ours");
-        var extra = answered - calls;
-        return new DrainResult($"worker, {destinations} destination(s)", answered, elapsed, window.Stop(answered))
-        {
-            Note = failures + extra > 0 ? $"{extra} calls beyond the {calls} due, {failures} host log lines of failed processing or lost messages" : null,
-        };
+                Note = failures + extra > 0 ? $"{extra} calls beyond the {calls} due, {failures} host log lines of failed processing or lost messages" : null,
+            };
+        }, cancellationToken);
     }
 
     private static async Task<List<FanOutIntakeRound>> RunIntakeAsync(AzuriteFixture azurite, FanOutOptions options, TextWriter log, ProcessMeter? azuriteMeter, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Delivery;
 using Webhooks.IntegrationTests.Hosting;
+using Webhooks.IntegrationTests.Operations;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
 using Webhooks.Testing.Targets;
@@ -44,7 +45,7 @@ public sealed class FanOutReplayTests(AzuriteFixture azurite) : IClassFixture<Az
 
         c.Default = TargetReply.Of(200);
         using var replay = await Admin(client, HttpMethod.Post, "deadletters/replay", """{"ids":["evt_fan_1"]}""");
-        using (var result = await Json(replay))
+        using (var result = await AdminCalls.JsonAsync(replay))
         {
             Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
             Assert.Equal("c", Assert.Single(result.RootElement.GetProperty("items").EnumerateArray()).GetProperty("destination").GetString());
@@ -75,7 +76,7 @@ public sealed class FanOutReplayTests(AzuriteFixture azurite) : IClassFixture<Az
         using var unknown = await Admin(client, HttpMethod.Post, "targets/shop/nowhere/resume");
         using var resumed = await Admin(client, HttpMethod.Post, "targets/shop/B/resume");
 
-        using (var body = await Json(listed))
+        using (var body = await AdminCalls.JsonAsync(listed))
         {
             // The pause key "shop:b" is shown as its two names.
             var paused = Assert.Single(body.RootElement.GetProperty("paused").EnumerateArray());
@@ -83,12 +84,12 @@ public sealed class FanOutReplayTests(AzuriteFixture azurite) : IClassFixture<Az
         }
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        using (var problem = await Json(unknown))
+        using (var problem = await AdminCalls.JsonAsync(unknown))
         {
             Assert.Equal("DESTINATION", problem.RootElement.GetProperty("metadata").GetProperty("entity").GetString());
         }
 
-        using (var body = await Json(resumed))
+        using (var body = await AdminCalls.JsonAsync(resumed))
         {
             var answer = body.RootElement;
             Assert.Equal(("shop", "b", "shop:b", true), (answer.GetProperty("source").GetString(), answer.GetProperty("destination").GetString(), answer.GetProperty("target").GetString(), answer.GetProperty("resumed").GetBoolean()));
@@ -128,24 +129,13 @@ public sealed class FanOutReplayTests(AzuriteFixture azurite) : IClassFixture<Az
     private static async Task<List<JsonElement>> ItemsAsync(HttpClient client, string path)
     {
         using var response = await Admin(client, HttpMethod.Get, path);
-        using var page = await Json(response);
+        using var page = await AdminCalls.JsonAsync(response);
         return [.. page.RootElement.GetProperty("items").EnumerateArray().Select(i => i.Clone())];
     }
 
-    private static async Task<HttpResponseMessage> Admin(HttpClient client, HttpMethod method, string path, string? body = null)
-    {
-        using var request = new HttpRequestMessage(method, "/api/admin/" + path);
-        request.Headers.Add("x-api-key", AdminKey);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
+    private static Task<HttpResponseMessage> Admin(HttpClient client, HttpMethod method, string path, string? body = null) =>
+        AdminCalls.SendAsync(client, AdminKey, method, path, body);
 
-        return await client.SendAsync(request);
-    }
-
-    private static async Task<JsonDocument> Json(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
     // Waits for a condition the host reaches by itself, with a generous bound (never a fixed sleep).
     private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)

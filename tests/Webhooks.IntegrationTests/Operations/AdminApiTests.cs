@@ -1,7 +1,5 @@
 using Webhooks.Testing;
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Webhooks.Delivery;
@@ -45,7 +43,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.StartsWith("ApiKey", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var problem = await Json(response);
+        using var problem = await AdminCalls.JsonAsync(response);
         Assert.Equal("missingApiKey", problem.RootElement.GetProperty("errorCode").GetString());
         Assert.Equal(401, problem.RootElement.GetProperty("status").GetInt32());
     }
@@ -73,7 +71,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var response = await Send(HttpMethod.Get, "deadletters", key: "not-the-admin-key");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        using var problem = await Json(response);
+        using var problem = await AdminCalls.JsonAsync(response);
         Assert.Equal("missingPermission", problem.RootElement.GetProperty("errorCode").GetString());
         Assert.Equal("This endpoint is for administrators only.", problem.RootElement.GetProperty("message").GetString());
     }
@@ -87,7 +85,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var response = await Send(HttpMethod.Get, "deadletters?source=members");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var page = await Json(response);
+        using var page = await AdminCalls.JsonAsync(response);
         Assert.Equal(1, page.RootElement.GetProperty("total").GetInt32());
         var item = page.RootElement.GetProperty("items")[0];
         Assert.Equal("m1", item.GetProperty("id").GetString());
@@ -104,11 +102,11 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var missing = await Send(HttpMethod.Get, "deadletters/nope");
 
         Assert.Equal(HttpStatusCode.OK, found.StatusCode);
-        using var entry = await Json(found);
+        using var entry = await AdminCalls.JsonAsync(found);
         Assert.Equal("ACCOUNT", entry.RootElement.GetProperty("record").GetProperty("error").GetProperty("entity").GetString());
         Assert.Contains("member.created", entry.RootElement.GetProperty("bodyText").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        using var problem = await Json(missing);
+        using var problem = await AdminCalls.JsonAsync(missing);
         Assert.Equal("DEAD_LETTER", problem.RootElement.GetProperty("metadata").GetProperty("entity").GetString());
     }
 
@@ -120,10 +118,10 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         await _harness.DeliverOnceAsync("o1", "orders");
 
         using var first = await Send(HttpMethod.Get, "deadletters?limit=2");
-        using var firstBody = await Json(first);
+        using var firstBody = await AdminCalls.JsonAsync(first);
         var token = firstBody.RootElement.GetProperty("continuation").GetString();
         using var second = await Send(HttpMethod.Get, "deadletters?limit=2&continue=" + Uri.EscapeDataString(token!));
-        using var secondBody = await Json(second);
+        using var secondBody = await AdminCalls.JsonAsync(second);
         using var foreign = await Send(HttpMethod.Get, "deadletters?continue=bm90IG91cnM");
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -136,7 +134,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
             .Select(i => i.GetProperty("id").GetString());
         Assert.Equal(["o1", "m2", "m1"], ids);
         Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
-        using var problem = await Json(foreign);
+        using var problem = await AdminCalls.JsonAsync(foreign);
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("continue", out _));
     }
 
@@ -148,10 +146,10 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         await _harness.DeliverOnceAsync("m3", "members");
 
         using var part = await Send(HttpMethod.Post, "deadletters/replay", """{"all":true,"source":"members","maxItems":2}""");
-        using var partBody = await Json(part);
+        using var partBody = await AdminCalls.JsonAsync(part);
         var token = partBody.RootElement.GetProperty("continuation").GetString();
         using var rest = await Send(HttpMethod.Post, "deadletters/replay", "{\"all\":true,\"source\":\"members\",\"continue\":\"" + token + "\"}");
-        using var restBody = await Json(rest);
+        using var restBody = await AdminCalls.JsonAsync(rest);
 
         Assert.Equal(HttpStatusCode.OK, part.StatusCode);
         Assert.False(partBody.RootElement.GetProperty("complete").GetBoolean());
@@ -173,7 +171,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var replay = await Send(HttpMethod.Post, "deadletters/replay", """{"ids":["m1"]}""");
 
         Assert.Equal(HttpStatusCode.OK, dryRun.StatusCode);
-        using (var body = await Json(dryRun))
+        using (var body = await AdminCalls.JsonAsync(dryRun))
         {
             Assert.Equal(1, body.RootElement.GetProperty("matched").GetInt32());
             Assert.Equal("wouldReplay", body.RootElement.GetProperty("items")[0].GetProperty("outcome").GetString());
@@ -181,7 +179,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(1, stillThere);
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
-        using (var body = await Json(replay))
+        using (var body = await AdminCalls.JsonAsync(replay))
         {
             Assert.Equal(1, body.RootElement.GetProperty("replayed").GetInt32());
         }
@@ -200,7 +198,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var response = await Send(HttpMethod.Post, "deadletters/replay", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = await Json(response);
+        using var problem = await AdminCalls.JsonAsync(response);
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _));
     }
 
@@ -217,7 +215,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
         Assert.Equal(2, afterUnconfirmed);
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-        using var result = await Json(confirmed);
+        using var result = await AdminCalls.JsonAsync(confirmed);
         Assert.Equal(1, result.RootElement.GetProperty("deleted").GetInt32());
         Assert.Equal("m1", Assert.Single((await _harness.CreateStore().ListAsync()).Items).Id);
     }
@@ -231,7 +229,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var response = await Send(HttpMethod.Delete, "deadletters?confirm=true&sorce=x");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = await Json(response);
+        using var problem = await AdminCalls.JsonAsync(response);
         Assert.Contains("Unknown parameter 'sorce'", problem.RootElement.GetProperty("errors").GetProperty("sorce")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(2, await _harness.DeadLetterCountAsync());
     }
@@ -248,7 +246,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var response = await Send(HttpMethod.Delete, path);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = await Json(response);
+        using var problem = await AdminCalls.JsonAsync(response);
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("all", out _));
         Assert.Equal(1, await _harness.DeadLetterCountAsync());
     }
@@ -278,7 +276,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var response = await Send(HttpMethod.Post, "deadletters/replay", body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = await Json(response);
+        using var problem = await AdminCalls.JsonAsync(response);
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), problem.RootElement.ToString());
         Assert.Equal(1, await _harness.DeadLetterCountAsync());
     }
@@ -295,7 +293,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var response = await Send(new HttpMethod(method), path, method == "POST" ? """{"ids":["m1"]}""" : null);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = await Json(response);
+        using var problem = await AdminCalls.JsonAsync(response);
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(key, out _), problem.RootElement.ToString());
     }
 
@@ -307,7 +305,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var response = await Send(HttpMethod.Get, "queues");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var queues = await Json(response);
+        using var queues = await AdminCalls.JsonAsync(response);
         var deadLetter = queues.RootElement.EnumerateArray().Single(q => q.GetProperty("role").GetString() == "deadLetter");
         Assert.Equal(_harness.Names.DeadLetter, deadLetter.GetProperty("name").GetString());
         Assert.Equal(1, deadLetter.GetProperty("approximateCount").GetInt32());
@@ -341,7 +339,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var response = await Send(HttpMethod.Post, "targets/members/resume");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var body = await Json(response);
+        using var body = await AdminCalls.JsonAsync(response);
         Assert.False(body.RootElement.GetProperty("resumed").GetBoolean());
     }
 
@@ -360,7 +358,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         using var health = await client.GetAsync("/api/health");
         using var resumed = await Send(HttpMethod.Post, "targets/members/resume", client: client);
 
-        using (var body = await Json(listed))
+        using (var body = await AdminCalls.JsonAsync(listed))
         {
             var paused = Assert.Single(body.RootElement.GetProperty("paused").EnumerateArray());
             Assert.Equal(("members", "default"), (paused.GetProperty("source").GetString(), paused.GetProperty("destination").GetString()));
@@ -368,7 +366,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.Equal(2, paused.GetProperty("held").GetInt64());
         }
 
-        using (var body = await Json(health))
+        using (var body = await AdminCalls.JsonAsync(health))
         {
             // Health names and counts it exactly as the admin API does.
             var paused = Assert.Single(body.RootElement.GetProperty("pausedTargets").EnumerateArray());
@@ -376,7 +374,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.False(paused.TryGetProperty("heldCount", out _));
         }
 
-        using (var body = await Json(resumed))
+        using (var body = await AdminCalls.JsonAsync(resumed))
         {
             Assert.True(body.RootElement.GetProperty("resumed").GetBoolean());
             Assert.Equal("members", body.RootElement.GetProperty("source").GetString());
@@ -388,18 +386,7 @@ public sealed class AdminApiTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Empty(await pauses.SnapshotAsync(CancellationToken.None));
     }
 
-    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? body = null, string key = AdminKey, HttpClient? client = null)
-    {
-        using var request = new HttpRequestMessage(method, "/api/admin/" + path);
-        request.Headers.Add("x-api-key", key);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
+    private Task<HttpResponseMessage> Send(HttpMethod method, string path, string? body = null, string key = AdminKey, HttpClient? client = null) =>
+        AdminCalls.SendAsync(client ?? _client, key, method, path, body);
 
-        return await (client ?? _client).SendAsync(request);
-    }
-
-    private static async Task<JsonDocument> Json(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 }

@@ -105,19 +105,19 @@ public sealed class DeadLettersByDestinationTests(AzuriteFixture azurite) : IAsy
         using var typo = await Send(client, HttpMethod.Get, "deadletters?destinaton=crm");
 
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
-        using (var page = await Json(listed))
+        using (var page = await AdminCalls.JsonAsync(listed))
         {
             var item = Assert.Single(page.RootElement.GetProperty("items").EnumerateArray());
             Assert.Equal(("c1", "crm"), (item.GetProperty("id").GetString(), item.GetProperty("destination").GetString()));
         }
 
-        using (var entry = await Json(shown))
+        using (var entry = await AdminCalls.JsonAsync(shown))
         {
             Assert.Equal("billing", entry.RootElement.GetProperty("destination").GetString());
             Assert.Equal("billing", entry.RootElement.GetProperty("record").GetProperty("envelope").GetProperty("destination").GetString());
         }
 
-        using (var result = await Json(dryRun))
+        using (var result = await AdminCalls.JsonAsync(dryRun))
         {
             Assert.Equal(HttpStatusCode.OK, dryRun.StatusCode);
             Assert.Equal("c2", Assert.Single(result.RootElement.GetProperty("items").EnumerateArray()).GetProperty("id").GetString());
@@ -166,7 +166,7 @@ public sealed class DeadLettersByDestinationTests(AzuriteFixture azurite) : IAsy
         using var own = await Send(client, HttpMethod.Post, "deadletters/replay", """{"ids":["r1"]}""");
         using var other = await Send(client, HttpMethod.Post, "deadletters/replay?toDestination=billing", """{"all":true,"source":"stripe"}""");
 
-        using (var result = await Json(dryRun))
+        using (var result = await AdminCalls.JsonAsync(dryRun))
         {
             var item = Assert.Single(result.RootElement.GetProperty("items").EnumerateArray());
             Assert.Equal(("wouldReplay", "billing"), (item.GetProperty("outcome").GetString(), item.GetProperty("destination").GetString()));
@@ -198,7 +198,7 @@ public sealed class DeadLettersByDestinationTests(AzuriteFixture azurite) : IAsy
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var problem = await Json(response);
+        using var problem = await AdminCalls.JsonAsync(response);
         Assert.Equal(errorCode, problem.RootElement.GetProperty("errorCode").GetString());
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("toDestination", out _), problem.RootElement.ToString());
         Assert.Equal(1, await _harness.DeadLetterCountAsync());
@@ -289,18 +289,7 @@ public sealed class DeadLettersByDestinationTests(AzuriteFixture azurite) : IAsy
     private static string[] Counts(IReadOnlyDictionary<string, int> counts) =>
         [.. counts.Select(kv => $"{kv.Key}={kv.Value}").Order(StringComparer.Ordinal)];
 
-    private static async Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, string? body = null)
-    {
-        using var request = new HttpRequestMessage(method, "/api/admin/" + path);
-        request.Headers.Add("x-api-key", AdminKey);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
+    private static Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, string? body = null) =>
+        AdminCalls.SendAsync(client, AdminKey, method, path, body);
 
-        return await client.SendAsync(request);
-    }
-
-    private static async Task<JsonDocument> Json(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Webhooks.Diagnostics;
 using Webhooks.IntegrationTests.Hosting;
+using Webhooks.IntegrationTests.Operations;
 using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
 using Webhooks.Testing.Targets;
@@ -234,13 +235,8 @@ public sealed class TracingTests(AzuriteFixture azurite)
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/deadletters/replay")
-            {
-                Content = new StringContent($$"""{"ids":["{{id}}"]}""", System.Text.Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Add("x-api-key", AdminKey);
-            using var response = await client.SendAsync(request);
-            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            using var response = await AdminCalls.SendAsync(client, AdminKey, HttpMethod.Post, "deadletters/replay", $$"""{"ids":["{{id}}"]}""");
+            using var json = await AdminCalls.JsonAsync(response);
             var replayed = json.RootElement.TryGetProperty("replayed", out var n) ? n.GetInt32() : 0;
             if (replayed > 0 || DateTime.UtcNow > deadline)
             {

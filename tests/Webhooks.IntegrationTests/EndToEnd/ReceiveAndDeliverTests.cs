@@ -54,7 +54,7 @@ public sealed class ReceiveAndDeliverTests(AzuriteFixture azurite) : IClassFixtu
         // The host writes dead letters into the index table (docs/operations.md), not the dead-letter queue.
         var index = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString)
             .GetTableClient(Webhooks.DeadLetters.DeadLetterStore.IndexTableName(deliveries + "-dlq"));
-        var records = await PollAsync(
+        var records = await Poll.UntilAsync(
             async () =>
             {
                 try
@@ -93,19 +93,4 @@ public sealed class ReceiveAndDeliverTests(AzuriteFixture azurite) : IClassFixtu
         ["Webhooks:Delivery:MaxPollingInterval"] = "00:00:00.200",
         ["Webhooks:Delivery:Jitter"] = "none",
     });
-
-    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-
-            await Task.Delay(100);
-        }
-    }
 }

@@ -20,6 +20,8 @@ public sealed class FanOutReplayTests(AzuriteFixture azurite) : IClassFixture<Az
 {
     private const string AdminKey = "admin-key-for-tests-0123456789";
 
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task ADestinationsDeadLetter_NamesIt_AndItsReplayCallsOnlyThatDestination()
     {
@@ -36,7 +38,7 @@ public sealed class FanOutReplayTests(AzuriteFixture azurite) : IClassFixture<Az
         await a.WaitForAnsweredAsync(1, TimeSpan.FromSeconds(30));
         await b.WaitForAnsweredAsync(1, TimeSpan.FromSeconds(30));
         await c.WaitForAnsweredAsync(1, TimeSpan.FromSeconds(30));
-        var entry = await PollAsync(async () => await ItemsAsync(client, "deadletters?destination=c"), items => items.Count > 0);
+        var entry = await Poll.UntilAsync(async () => await ItemsAsync(client, "deadletters?destination=c"), items => items.Count > 0, Patience);
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var item = Assert.Single(entry);
@@ -52,7 +54,7 @@ public sealed class FanOutReplayTests(AzuriteFixture azurite) : IClassFixture<Az
         }
 
         var calls = await c.WaitForAnsweredAsync(2, TimeSpan.FromSeconds(30));
-        await PollAsync(() => DepthAsync(deliveries), depth => depth == 0); // a fan-out would have left copies for a and b here first
+        await Poll.UntilAsync(() => DepthAsync(deliveries), depth => depth == 0, Patience); // a fan-out would have left copies for a and b here first
 
         Assert.Equal(2, calls.Count);
         Assert.Equal(Encoding.UTF8.GetBytes(body), calls[1].Body);
@@ -135,21 +137,4 @@ public sealed class FanOutReplayTests(AzuriteFixture azurite) : IClassFixture<Az
 
     private static Task<HttpResponseMessage> Admin(HttpClient client, HttpMethod method, string path, string? body = null) =>
         AdminCalls.SendAsync(client, AdminKey, method, path, body);
-
-
-    // Waits for a condition the host reaches by itself, with a generous bound (never a fixed sleep).
-    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-
-            await Task.Delay(100);
-        }
-    }
 }

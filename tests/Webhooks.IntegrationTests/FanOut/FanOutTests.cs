@@ -133,7 +133,7 @@ public sealed class FanOutTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
 
         await audit.WaitForAnsweredAsync(3, TimeSpan.FromSeconds(30));
         var pauses = host.Services.GetRequiredService<Webhooks.Delivery.TargetPauseRegistry>();
-        var pause = await PollAsync(async () => await pauses.SnapshotAsync(CancellationToken.None), p => p.Count == 1 && p[0].Held == 3);
+        var pause = await Poll.UntilAsync(async () => await pauses.SnapshotAsync(CancellationToken.None), p => p.Count == 1 && p[0].Held == 3);
 
         // billing's three copies: one called (401, pausing it), two held without a call; audit untouched by it.
         var only = Assert.Single(pause);
@@ -141,21 +141,6 @@ public sealed class FanOutTests(AzuriteFixture azurite) : IClassFixture<AzuriteF
         Assert.Single(billing.Requests);
         AssertReceived(audit.Requests, "audit", ["evt_inv_paid", "evt_cus_new", "evt_inv_final"]);
         Assert.Empty(await DeadLettersAsync(queue, expected: 0));
-    }
-
-    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-
-            await Task.Delay(100);
-        }
     }
 
     private static void AssertReceived(IReadOnlyList<ReceivedRequest> requests, string destination, string[] ids)

@@ -10,6 +10,7 @@ public sealed partial class DeadLetterStore
 {
     private const int ReplayPage = 1000; // rows (with records) per page of a replay: one query response per partition at most
     private const int MaxReplayChunk = 500;
+    private const double ReplayChunkSeconds = 5; // of sends at the rate, per chunk (ReplayChunkSize)
 
     private async Task<ReplayResult> IndexedReplayAsync(DeadLetterSelection selection, ReplayOptions options, IProgress<DeadLetterProgress>? progress, CancellationToken cancellationToken)
     {
@@ -88,8 +89,6 @@ public sealed partial class DeadLetterStore
     // fewer per entry. 5 s bounds how far a call overruns its time budget (checked per chunk).
     private static int ReplayChunkSize(double? ratePerSecond) =>
         ratePerSecond is > 0 ? (int)Math.Clamp(Math.Ceiling(ratePerSecond.Value * ReplayChunkSeconds), 1, MaxReplayChunk) : MaxReplayChunk;
-
-    private const double ReplayChunkSeconds = 5;
 
     /// <summary>
     /// One chunk of a page on its way through the three steps: claim (one transaction per source partition, in

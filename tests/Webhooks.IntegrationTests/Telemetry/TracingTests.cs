@@ -19,6 +19,7 @@ namespace Webhooks.IntegrationTests.Telemetry;
 public sealed class TracingTests(AzuriteFixture azurite)
 {
     private const string ProviderTraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    private const string AdminTraceParent = "00-6e0c63257de34c926f9efcd03899a1c1-0af7651916cd43dd-01";
     private const string AdminKey = "admin-key-for-telemetry-tests-0123";
 
     [Fact]
@@ -90,6 +91,7 @@ public sealed class TracingTests(AzuriteFixture azurite)
         using var response = await client.SendAsync(SignedRequests.StandardWebhooks("traced", "{\"type\":\"member.created\"}", "msg_otel_root", DateTimeOffset.UtcNow));
         using var admin = new HttpRequestMessage(HttpMethod.Get, "/api/admin/queues");
         admin.Headers.Add("x-api-key", AdminKey);
+        admin.Headers.TryAddWithoutValidation("traceparent", AdminTraceParent); // to tell its span from other tests' (spans are process-wide)
         using var adminResponse = await client.SendAsync(admin);
         var intake = Assert.Single(host.Spans, s => s.OperationName == WebhooksTelemetry.IntakeSpan && Equals(s.GetTagItem(Tags.DeliveryId), "msg_otel_root"));
 
@@ -104,17 +106,19 @@ public sealed class TracingTests(AzuriteFixture azurite)
         forged.Headers.TryAddWithoutValidation("webhook-signature", "v1,bm90LXRoZS1zaWduYXR1cmU=");
         using var refused = await client.SendAsync(forged);
         using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
-        var refusal = Assert.Single(host.Spans, s => s.OperationName == WebhooksTelemetry.IntakeSpan && Equals(s.GetTagItem(Tags.Status), 401));
+        var traceId = problem.RootElement.GetProperty("traceId").GetString();
+        var refusal = Assert.Single(host.Spans, s => s.OperationName == WebhooksTelemetry.IntakeSpan && s.TraceId.ToHexString() == traceId);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Equal(refusal.TraceId.ToHexString(), problem.RootElement.GetProperty("traceId").GetString());
+        Assert.Equal(401, refusal.GetTagItem(Tags.Status));
         Assert.Equal(HttpStatusCode.OK, adminResponse.StatusCode);
         // A span is exported when its activity stops, which may be just after the client has its answer.
         var adminSpan = await Poll.UntilAsync(
-            () => Task.FromResult(host.Spans.FirstOrDefault(s => s.Source.Name == "Microsoft.AspNetCore" && Equals(s.GetTagItem("url.path"), "/api/admin/queues"))),
+            () => Task.FromResult(host.Spans.FirstOrDefault(s => s.Source.Name == "Microsoft.AspNetCore" && s.TraceId.ToHexString() == AdminTraceParent.Split('-')[1])),
             span => span is not null,
             TimeSpan.FromSeconds(10));
         Assert.NotNull(adminSpan);
         Assert.Equal(ActivityKind.Server, adminSpan.Kind);
+        Assert.Equal("/api/admin/queues", adminSpan.GetTagItem("url.path"));
         Assert.Equal(200, adminSpan.GetTagItem("http.response.status_code"));
     }
 

@@ -46,7 +46,11 @@ public sealed class MetricsTests(AzuriteFixture azurite) : IClassFixture<Azurite
         using var accepted = await client.SendAsync(SignedRequests.StandardWebhooks("metered", "{\"a\":1}", "msg_metrics", DateTimeOffset.UtcNow));
         using var unknown = await client.PostAsync("/api/webhooks/scanner-guess", new StringContent("{}", Encoding.UTF8, "application/json"));
         await target.WaitForAnsweredAsync(1, TimeSpan.FromSeconds(20));
-        await WaitUntilAsync(() => seen.Any(m => m.Instrument == "webhooks.deliveries"));
+        // The meter is process-wide: wait for this host's own delivery, not any test's (another test's "done" once ended
+        // the wait before this delivery's measurements were recorded).
+        await Poll.UntilAsync(
+            () => Task.FromResult(seen.Any(m => m.Instrument == "webhooks.deliveries" && Equals(m.Tags.GetValueOrDefault("source"), "metered"))),
+            found => found);
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Contains(seen, m => m.Instrument == "webhooks.intake.requests" && Equals(m.Tags["source"], "metered") && Equals(m.Tags["status"], 202));
@@ -54,13 +58,5 @@ public sealed class MetricsTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.DoesNotContain(seen, m => Equals(m.Tags.GetValueOrDefault("source"), "scanner-guess"));
         Assert.Contains(seen, m => m.Instrument == "webhooks.delivery.attempts" && Equals(m.Tags["source"], "metered") && Equals(m.Tags["status"], 200));
         Assert.Contains(seen, m => m.Instrument == "webhooks.deliveries" && Equals(m.Tags["source"], "metered") && Equals(m.Tags["outcome"], "done"));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 100 && !condition(); i++)
-        {
-            await Task.Delay(100);
-        }
     }
 }

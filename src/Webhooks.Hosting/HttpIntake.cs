@@ -59,6 +59,8 @@ public static class HttpIntake
                 .LogDebug("The sender of a delivery for {Source} went away before its body was read (trace {TraceId})", source, traceId);
             httpContext.Abort();
             activity?.SetStatus(ActivityStatusCode.Error, "client disconnected");
+            activity?.Stop();
+            Activity.Current = hostSpan; // as below: stopping a span continued from the caller would leave none current
             return;
         }
         catch (IOException)

@@ -15,7 +15,8 @@ namespace Webhooks.Testing.Azurite;
 public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly AzuritePorts _ports;
+    private AzuritePorts _ports;
+    private bool _startedOnce;
     private readonly string _location;
     private AzuriteProcess? _process;
 
@@ -28,8 +29,7 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>Chooses ports and a data folder; nothing runs until <see cref="InitializeAsync"/>.</summary>
     public AzuriteFixture()
     {
-        var ports = FreePorts.Take(3);
-        _ports = new AzuritePorts(Blob: ports[0], Queue: ports[1], Table: ports[2]);
+        _ports = AzuritePorts.TakeFree();
         _location = Path.Combine(Path.GetTempPath(), "webhooks-azurite-" + Guid.NewGuid().ToString("N")[..12]);
     }
 
@@ -86,7 +86,10 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
     /// <inheritdoc />
     public Task InitializeAsync() => StartAsync();
 
-    /// <summary>Starts the emulator (again) on the same ports and data folder; no-op when running.</summary>
+    /// <summary>
+    /// Starts the emulator (again) on the same ports and data folder; no-op when running. The first start takes other
+    /// free ports if another process bound one of the chosen ones in the meantime.
+    /// </summary>
     public async Task StartAsync()
     {
         await _gate.WaitAsync();
@@ -98,7 +101,21 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
             }
 
             Directory.CreateDirectory(_location);
-            _process = await AzuriteProcess.StartAsync(_ports, _location, CancellationToken.None);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    _process = await AzuriteProcess.StartAsync(_ports, _location, CancellationToken.None);
+                    _startedOnce = true;
+                    return;
+                }
+                catch (AzuritePortTakenException) when (!_startedOnce && attempt < 3)
+                {
+                    // Nobody has been given this instance's endpoints yet: other ports are as good. A restart
+                    // (outage simulation) keeps its ports, since hosts already hold the connection string.
+                    _ports = AzuritePorts.TakeFree();
+                }
+            }
         }
         finally
         {

@@ -157,7 +157,9 @@ internal sealed class AzuriteProcess : IDisposable
             {
                 if (HasExited)
                 {
-                    throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode} before listening on port {port}. Output:\n{Output()}");
+                    var output = Output();
+                    var message = $"Azurite exited with code {_process.ExitCode} before listening on port {port}. Output:\n{output}";
+                    throw output.Contains("EADDRINUSE", StringComparison.Ordinal) ? new AzuritePortTakenException(message) : new InvalidOperationException(message);
                 }
 
                 if (deadline.Elapsed > StartTimeout)
@@ -199,4 +201,18 @@ internal sealed class AzuriteProcess : IDisposable
 }
 
 /// <summary>The loopback ports one Azurite listens on.</summary>
-internal sealed record AzuritePorts(int Blob, int Queue, int Table);
+internal sealed record AzuritePorts(int Blob, int Queue, int Table)
+{
+    /// <summary>Three distinct loopback ports free right now.</summary>
+    public static AzuritePorts TakeFree()
+    {
+        var ports = FreePorts.Take(3);
+        return new AzuritePorts(Blob: ports[0], Queue: ports[1], Table: ports[2]);
+    }
+}
+
+/// <summary>
+/// Azurite could not listen because another process bound one of its ports between <see cref="FreePorts.Take"/>
+/// releasing it and Azurite starting (seconds under load, while every test process takes ports of its own).
+/// </summary>
+internal sealed class AzuritePortTakenException(string message) : InvalidOperationException(message);

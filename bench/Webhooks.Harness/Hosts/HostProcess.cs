@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Webhooks.Harness.Measuring;
+using Webhooks.Testing.Azurite;
 
 namespace Webhooks.Harness.Hosts;
 
@@ -54,8 +55,29 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Its exit code once exited.</summary>
     public int? ExitCode => HasExited ? _process.ExitCode : null;
 
-    /// <summary>Starts the host and returns once it answers HTTP on its port.</summary>
+    /// <summary>
+    /// Starts the host and returns once it answers HTTP on its port. The launch's port is a free one taken a moment
+    /// ago: if another process bound it meanwhile, the host starts again on another (up to three tries), so read the
+    /// address from <see cref="BaseAddress"/> or <see cref="Launch"/>, not from the launch passed in.
+    /// </summary>
     public static async Task<HostProcess> StartAsync(HostLaunch launch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RestartAsync(launch, cancellationToken);
+            }
+            catch (HostPortTakenException) when (attempt < 3)
+            {
+                launch = launch with { Port = FreePorts.Take(1)[0] };
+            }
+        }
+    }
+
+    /// <summary>Starts the host on exactly the launch's port (a restart: callers already hold its address).</summary>
+    public static async Task<HostProcess> RestartAsync(HostLaunch launch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(launch);
         var info = new ProcessStartInfo("dotnet")
@@ -190,7 +212,9 @@ public sealed class HostProcess : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (HasExited)
             {
-                throw new InvalidOperationException($"{Path.GetFileName(Launch.Assembly)} exited with code {_process.ExitCode} before answering. Output:\n{OutputTail()}");
+                var output = OutputTail();
+                var message = $"{Path.GetFileName(Launch.Assembly)} exited with code {_process.ExitCode} before answering. Output:\n{output}";
+                throw output.Contains("address already in use", StringComparison.OrdinalIgnoreCase) ? new HostPortTakenException(message) : new InvalidOperationException(message);
             }
 
             try
@@ -231,3 +255,6 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Kestrel could not bind the launch's port: another process took it after it was chosen.</summary>
+internal sealed class HostPortTakenException(string message) : InvalidOperationException(message);

@@ -47,6 +47,7 @@ public static class ReconciliationRun
         await using var target = await LoopbackTarget.StartAsync((id, call) => DeliveryPlan.For(id, options.Seed).Answer(call, slowDelay), cancellationToken);
         var launch = new HostLaunch(HostBinaries.Server, FreePorts.Take(1)[0], HostSettings(options, azurite.ConnectionString, target.Url));
         var host = new HostHolder(await HostProcess.StartAsync(launch, cancellationToken));
+        launch = host.Current.Launch; // on another port if the chosen one was taken meanwhile
         Note($"Azurite on {azurite.QueuePort}, host pid {host.Current.Pid} on {launch.BaseAddress}, target {target.Url}; {options.Deliveries} deliveries, seed {options.Seed}");
 
         var ledger = new ProviderLedger();
@@ -252,7 +253,7 @@ public static class ReconciliationRun
             EarlierUnhandled += old.CountOutputLines("Unhandled exception");
             await old.DisposeAsync();
             await Task.Delay(downtime, cancellationToken);
-            Current = await HostProcess.StartAsync(old.Launch, cancellationToken);
+            Current = await HostProcess.RestartAsync(old.Launch, cancellationToken);
         }
 
         public ValueTask DisposeAsync() => Current.DisposeAsync();

@@ -29,6 +29,7 @@ public sealed class ConsoleBulkActionTests(ConsoleBrowser browser)
             await host.WaitForDeadLettersAsync(2, Patience);
 
             var page = await browser.NewPageAsync();
+            var calls = RecordApiCalls(page);
             await page.GotoAsync(new Uri(host.BaseUri, "api/console/").ToString());
             await page.GetByLabel("Admin API key").FillAsync(ConsoleHost.AdminKey);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
@@ -70,7 +71,7 @@ public sealed class ConsoleBulkActionTests(ConsoleBrowser browser)
             await Assertions.Expect(rows).ToHaveCountAsync(1);
             await page.GetByRole(AriaRole.Button, new() { Name = "Replay all matching…" }).ClickAsync();
             var dialog = page.GetByRole(AriaRole.Dialog);
-            await Assertions.Expect(dialog).ToContainTextAsync("1 dead letter(s) matching source = members");
+            await ExpectDialogAsync(dialog, "1 dead letter(s) matching source = members", calls, host);
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Replay 1" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Replayed 1 of 1.");
             var delivered = await host.Members.WaitForAnsweredAsync(2, Patience);
@@ -81,7 +82,7 @@ public sealed class ConsoleBulkActionTests(ConsoleBrowser browser)
             await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
             await Assertions.Expect(rows).ToHaveCountAsync(1);
             await page.GetByRole(AriaRole.Button, new() { Name = "Purge all matching…" }).ClickAsync();
-            await Assertions.Expect(dialog).ToContainTextAsync("1 dead letter(s) matching source = orders will be deleted for good.");
+            await ExpectDialogAsync(dialog, "1 dead letter(s) matching source = orders will be deleted for good.", calls, host);
             await page.Keyboard.PressAsync("Escape");
             await Assertions.Expect(dialog).ToBeHiddenAsync();
             Assert.Equal(1, (await host.AdminGetAsync("deadletters?take=1")).GetProperty("total").GetInt32());
@@ -94,6 +95,45 @@ public sealed class ConsoleBulkActionTests(ConsoleBrowser browser)
         finally
         {
             await host.DisposeAsync();
+        }
+    }
+
+    // Each API call the page made, with its answer: what a missing dialog's failure shows (a flake seen once, under load).
+    private static List<string> RecordApiCalls(IPage page)
+    {
+        var calls = new List<string>();
+        var started = DateTime.UtcNow;
+        void Add(string line)
+        {
+            lock (calls)
+            {
+                calls.Add($"+{(DateTime.UtcNow - started).TotalSeconds:F1}s {line}");
+            }
+        }
+
+        page.Response += (_, response) => Add($"{response.Request.Method} {new Uri(response.Url).PathAndQuery} → {response.Status}");
+        page.RequestFailed += (_, request) => Add($"{request.Method} {new Uri(request.Url).PathAndQuery} failed: {request.Failure}");
+        return calls;
+    }
+
+    // The confirmation follows a dry-run count: allow the suite's patience, and say what the page and host did if it never comes.
+    private static async Task ExpectDialogAsync(ILocator dialog, string text, List<string> calls, ConsoleHost host)
+    {
+        try
+        {
+            await Assertions.Expect(dialog).ToContainTextAsync(text, new() { Timeout = (float)Patience.TotalMilliseconds });
+        }
+        catch (PlaywrightException ex)
+        {
+            string[] made;
+            lock (calls)
+            {
+                made = [.. calls.TakeLast(20)];
+            }
+
+            var problems = host.Logs.Lines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal)).TakeLast(20);
+            throw new Xunit.Sdk.XunitException(
+                $"{ex.Message}\nThe page's last API calls:\n  {string.Join("\n  ", made)}\nThe host's last warnings and errors:\n  {string.Join("\n  ", problems)}");
         }
     }
 }

@@ -33,15 +33,24 @@ internal sealed partial class QueueInitializer(WebhookQueues queues, TimeProvide
         }
     }
 
-    // Lowering Webhooks:Queues:Count leaves the higher-numbered queues' messages where no worker reads them: say so at
-    // every start, until they are drained (raise the count again) or moved. Best effort: a failure here stops nothing.
+    // Lowering Webhooks:Queues:Count leaves the higher-numbered queues' messages behind: say so at every start until
+    // they are empty. The Kestrel host's workers drain the delivery queues (DeliveryWorker); the Functions app's
+    // triggers past the count are disabled by infra/, and poison queues past it are out of the dead-letter views.
+    // Best effort: a failure here stops nothing.
     private async Task WarnOfRetiredQueuesAsync(CancellationToken cancellationToken)
     {
         try
         {
             foreach (var (queue, messages) in await queues.FindRetiredWithMessagesAsync(cancellationToken))
             {
-                LogRetired(queue, messages, queues.DeliveryQueues.Count);
+                if (queue.EndsWith(WebhookQueues.PoisonSuffix, StringComparison.Ordinal))
+                {
+                    LogRetiredPoison(queue, messages, queues.DeliveryQueues.Count);
+                }
+                else
+                {
+                    LogRetired(queue, messages, queues.DeliveryQueues.Count);
+                }
             }
         }
         catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
@@ -50,8 +59,11 @@ internal sealed partial class QueueInitializer(WebhookQueues queues, TimeProvide
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} holds about {Messages} messages, but Webhooks:Queues:Count is {Count}, so no worker drains it: raise the count until it is empty, then lower it again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} holds about {Messages} messages, but Webhooks:Queues:Count is {Count}, so intake no longer writes to it: the Kestrel host's delivery workers drain it until it is empty; the Functions app drains it only while that queue's DeliverWebhookN trigger is enabled")]
     private partial void LogRetired(string queue, int messages, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} holds about {Messages} poisoned messages, but Webhooks:Queues:Count is {Count}, so the dead-letter views do not show them: raise the count to inspect and replay them")]
+    private partial void LogRetiredPoison(string queue, int messages, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check for delivery queues left behind by a lower Webhooks:Queues:Count")]
     private partial void LogRetiredCheckFailed(Exception exception);

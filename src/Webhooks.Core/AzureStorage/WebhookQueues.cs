@@ -97,8 +97,9 @@ public sealed class WebhookQueues
 
     /// <summary>
     /// Delivery queues numbered at or beyond <see cref="QueueNamesOptions.Count"/> (<c>&lt;Deliveries&gt;-n</c>, and
-    /// their poison queues) that still hold messages: left behind when the count was lowered, and drained by no
-    /// worker. One listing call, plus a properties call per such queue that exists.
+    /// their poison queues) that still hold messages: left behind when the count was lowered. The Kestrel host's
+    /// workers drain the delivery queues among them (<see cref="FindRetiredDeliveryQueuesAsync"/>); the Functions app
+    /// only while their triggers stay enabled. One listing call, plus a properties call per such queue that exists.
     /// </summary>
     public async Task<IReadOnlyList<(string Queue, int ApproximateMessages)>> FindRetiredWithMessagesAsync(CancellationToken cancellationToken = default)
     {
@@ -124,6 +125,15 @@ public sealed class WebhookQueues
 
         return found;
     }
+
+    /// <summary>
+    /// The retired delivery queues of <see cref="FindRetiredWithMessagesAsync"/> (not their poison queues), as clients
+    /// a worker can drain: intake no longer writes to them, but what they hold was acknowledged.
+    /// </summary>
+    public async Task<IReadOnlyList<QueueClient>> FindRetiredDeliveryQueuesAsync(CancellationToken cancellationToken = default) =>
+        [.. (await FindRetiredWithMessagesAsync(cancellationToken).ConfigureAwait(false))
+            .Where(r => !r.Queue.EndsWith(PoisonSuffix, StringComparison.Ordinal))
+            .Select(r => _service.GetQueueClient(r.Queue))];
 
     private static QueueClient Queue(QueueServiceClient service, string name) =>
         StorageNames.IsValidQueueName(name)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Webhooks.Configuration;
+using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Webhooks.AzureStorage;
@@ -93,13 +94,59 @@ public sealed class DeliveryWorker : BackgroundService
         _logger.LogInformation(
             "Delivery worker polling {Queues}: batches of {BatchSize}, {Concurrency} at once, visibility {Visibility}.",
             string.Join(", ", _queues.DeliveryQueues.Select(q => q.Name)), batchSize, concurrency, visibility);
-        var inFlight = await Task.WhenAll(_queues.DeliveryQueues.Select(queue => PollAsync(queue, slots, loop, stoppingToken))).ConfigureAwait(false);
+        var inFlight = await Task.WhenAll(_queues.DeliveryQueues
+            .Select(queue => PollAsync(queue, slots, loop, untilDrained: false, stoppingToken))
+            .Append(DrainRetiredAsync(slots, loop, stoppingToken))).ConfigureAwait(false);
 
         await DrainAsync([.. inFlight.SelectMany(tasks => tasks)], delivery.ShutdownGracePeriod).ConfigureAwait(false);
     }
 
-    // Receives from one queue until stopping; returns the deliveries still in flight.
-    private async Task<List<Task>> PollAsync(QueueClient queue, SemaphoreSlim slots, PollSettings settings, CancellationToken stoppingToken)
+    // Queues left behind by a lower Webhooks:Queues:Count hold deliveries that were acknowledged: each is polled with
+    // the others' budget until it is empty (messages waiting out a back-off included), then no longer. Looked for
+    // once per start, best effort: a failure other than storage being down only means they wait for the next start.
+    private async Task<List<Task>> DrainRetiredAsync(SemaphoreSlim slots, PollSettings settings, CancellationToken stoppingToken)
+    {
+        IReadOnlyList<QueueClient> retired;
+        var idle = MinPollingInterval;
+        while (true)
+        {
+            try
+            {
+                await _queues.EnsureCreatedAsync(stoppingToken).ConfigureAwait(false);
+                retired = await _queues.FindRetiredDeliveryQueuesAsync(stoppingToken).ConfigureAwait(false);
+                break;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return [];
+            }
+            catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, stoppingToken))
+            {
+                if (!await DelayAsync(idle, stoppingToken).ConfigureAwait(false))
+                {
+                    return [];
+                }
+
+                idle = Next(idle, settings.MaxIdle);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning("Cannot look for delivery queues left behind by a lower Webhooks:Queues:Count ({Error}); they are looked for again at the next start.", StorageFailures.Describe(ex));
+                return [];
+            }
+        }
+
+        foreach (var queue in retired)
+        {
+            _logger.LogInformation("Draining {Queue}, left behind by a lower Webhooks:Queues:Count ({Count}): polled until it is empty.", queue.Name, _queues.DeliveryQueues.Count);
+        }
+
+        var inFlight = await Task.WhenAll(retired.Select(queue => PollAsync(queue, slots, settings, untilDrained: true, stoppingToken))).ConfigureAwait(false);
+        return [.. inFlight.SelectMany(tasks => tasks)];
+    }
+
+    // Receives from one queue until stopping (or, untilDrained, until it holds nothing); returns the deliveries still in flight.
+    private async Task<List<Task>> PollAsync(QueueClient queue, SemaphoreSlim slots, PollSettings settings, bool untilDrained, CancellationToken stoppingToken)
     {
         var (batchSize, visibility, maxIdle) = settings;
         var inFlight = new List<Task>();
@@ -135,6 +182,12 @@ public sealed class DeliveryWorker : BackgroundService
             catch (Exception ex)
             {
                 slots.Release(free);
+                if (untilDrained && ex is RequestFailedException { Status: 404 })
+                {
+                    _logger.LogInformation("{Queue} was deleted: no longer polled.", queue.Name);
+                    break;
+                }
+
                 _logger.LogWarning("Cannot receive from {Queue} ({Error}); trying again in {Delay}.", queue.Name, StorageFailures.Describe(ex), idle);
                 if (!await DelayAsync(idle, stoppingToken).ConfigureAwait(false))
                 {
@@ -152,6 +205,12 @@ public sealed class DeliveryWorker : BackgroundService
 
             if (messages.Length == 0)
             {
+                if (untilDrained && await IsEmptyAsync(queue, stoppingToken).ConfigureAwait(false))
+                {
+                    _logger.LogInformation("{Queue} is empty: no longer polled.", queue.Name);
+                    break;
+                }
+
                 if (!await DelayAsync(idle, stoppingToken).ConfigureAwait(false))
                 {
                     break;
@@ -207,7 +266,8 @@ public sealed class DeliveryWorker : BackgroundService
         var poison = _queues.PoisonQueueOf(queue.Name);
         try
         {
-            // Same as the Functions host: the message, as it was, goes to its own queue's <queue>-poison, which the inspection tools read.
+            // Same as the Functions host: the message, as it was, goes to its own queue's <queue>-poison, which the
+            // inspection tools read (a retired queue's to queue 0's: the views read only the active ones).
             await poison.SendMessageAsync(message.Body, null, StorageNames.NeverExpires, CancellationToken.None).ConfigureAwait(false);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None).ConfigureAwait(false);
             _logger.LogError(exception, "Message {MessageId} failed unexpectedly on its receive number {DequeueCount} and was moved to {PoisonQueue}.", message.MessageId, message.DequeueCount, poison.Name);
@@ -215,6 +275,23 @@ public sealed class DeliveryWorker : BackgroundService
         catch (Exception ex)
         {
             _logger.LogError(ex, "Message {MessageId} failed on its receive number {DequeueCount} and could not be moved to {PoisonQueue}; it becomes visible again.", message.MessageId, message.DequeueCount, poison.Name);
+        }
+    }
+
+    // Nothing visible, invisible (in flight, backing off) or delayed: the count includes them all. Unsure counts as not empty.
+    private static async Task<bool> IsEmptyAsync(QueueClient queue, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return (await queue.GetPropertiesAsync(stoppingToken).ConfigureAwait(false)).Value.ApproximateMessagesCount == 0;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return true; // deleted by an operator
+        }
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, stoppingToken) || ex is OperationCanceledException)
+        {
+            return false;
         }
     }
 

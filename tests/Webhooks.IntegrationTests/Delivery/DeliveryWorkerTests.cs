@@ -1,6 +1,10 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Webhooks.AzureStorage;
 using Webhooks.Delivery;
 using Webhooks.Envelopes;
+using Webhooks.Testing;
 using Webhooks.Testing.Azurite;
 using Webhooks.Testing.Targets;
 using Xunit.Abstractions;
@@ -44,6 +48,39 @@ public sealed class DeliveryWorkerTests(AzuriteFixture azurite, ITestOutputHelpe
             Assert.Equal("member.created", request.Header("x-event-type"));
             Assert.Equal("Webhooks/1.0", request.Header("User-Agent"));
         });
+        Assert.Equal(0, await host.CountAsync(host.Queues.DeadLetter));
+    }
+
+    [Fact]
+    public async Task AQueueLeftBehindByALowerCount_IsDrainedRetriesIncluded_ThenNoLongerPolled_AndItsPoisonQueueIsLeftAlone()
+    {
+        _target.Enqueue(TargetReply.Of(503), TargetReply.Of(200)); // the retry goes back to the retired queue: drained too
+        var logs = new FanOut.CapturedLogs();
+        await using var host = await DeliveryHost.CreateAsync(
+            azurite, _target.Url, output, options => options.Queues.Count = 2, services => services.AddSingleton<ILoggerProvider>(logs));
+        var service = azurite.CreateQueueServiceClient();
+        var retired = service.GetQueueClient(host.Queues.Deliveries.Name + "-2"); // Count is 2: queues 0 and 1
+        var retiredPoison = service.GetQueueClient(retired.Name + "-poison");
+        await retired.CreateAsync();
+        await retiredPoison.CreateAsync();
+        var envelope = DeliveryHost.Envelope("evt_retired");
+        await retired.SendMessageAsync(new BinaryData(EnvelopeSerializer.Serialize(envelope)), null, StorageNames.NeverExpires);
+        await retiredPoison.SendMessageAsync(new BinaryData(EnvelopeSerializer.Serialize(DeliveryHost.Envelope("evt_poisoned"))), null, StorageNames.NeverExpires);
+
+        using var worker = host.CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        var requests = await _target.WaitForAnsweredAsync(2, Patience);
+        await host.WaitUntilEmptyAsync(retired, Patience);
+        var stopped = await Poll.UntilAsync(
+            () => Task.FromResult(logs.Where(typeof(DeliveryWorker).FullName!, "is empty: no longer polled")),
+            found => found.Count > 0);
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.Equal([503, 200], requests.Select(r => r.Reply.Status));
+        Assert.All(requests, r => Assert.Equal(envelope.Body, r.Body));
+        Assert.Equal(retired.Name, Assert.Single(stopped).Fields["Queue"]);
+        Assert.Single(logs.Where(typeof(DeliveryWorker).FullName!, "left behind by a lower Webhooks:Queues:Count"));
+        Assert.Equal(1, await host.CountAsync(retiredPoison)); // a poison queue is for operators, never delivered from
         Assert.Equal(0, await host.CountAsync(host.Queues.DeadLetter));
     }
 

@@ -87,7 +87,7 @@ public sealed class MultiQueueHealthTests(AzuriteFixture azurite)
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         IReadOnlyList<Webhooks.IntegrationTests.FanOut.CapturedLogs.Entry> warnings;
-        while ((warnings = logs.Where("Webhooks.Hosting.QueueInitializer", "no worker drains it")).Count == 0 && DateTime.UtcNow < deadline)
+        while ((warnings = logs.Where("Webhooks.Hosting.QueueInitializer", "so intake no longer writes to it")).Count == 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }

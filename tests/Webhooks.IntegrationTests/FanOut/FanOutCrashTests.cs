@@ -226,8 +226,19 @@ public sealed class FanOutCrashTests(AzuriteFixture azurite, ITestOutputHelper o
             {
                 try
                 {
+                    // Our health report (queue depths by key), not whatever else might have bound the port meanwhile.
                     using var health = await http.GetAsync("/api/health");
-                    return server;
+                    if ((await health.Content.ReadAsStringAsync()).Contains("\"deadLetter\"", StringComparison.Ordinal))
+                    {
+                        return server;
+                    }
+
+                    if (server.HasExited || watch.Elapsed >= patience)
+                    {
+                        return server;
+                    }
+
+                    await Task.Delay(100);
                 }
                 catch (HttpRequestException) when (!server.HasExited && watch.Elapsed < patience)
                 {

@@ -35,7 +35,7 @@ internal sealed partial class QueueInitializer(WebhookQueues queues, TimeProvide
 
     // Lowering Webhooks:Queues:Count leaves the higher-numbered queues' messages behind: say so at every start until
     // they are empty. The Kestrel host's workers drain the delivery queues (DeliveryWorker); the Functions app's
-    // triggers past the count are disabled by infra/, and poison queues past it are out of the dead-letter views.
+    // triggers past the count are disabled by infra/; the dead-letter views import the poison queues past it.
     // Best effort: a failure here stops nothing.
     private async Task WarnOfRetiredQueuesAsync(CancellationToken cancellationToken)
     {
@@ -62,7 +62,7 @@ internal sealed partial class QueueInitializer(WebhookQueues queues, TimeProvide
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} holds about {Messages} messages, but Webhooks:Queues:Count is {Count}, so intake no longer writes to it: the Kestrel host's delivery workers drain it until it is empty; the Functions app drains it only while that queue's DeliverWebhookN trigger is enabled")]
     private partial void LogRetired(string queue, int messages, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} holds about {Messages} poisoned messages, but Webhooks:Queues:Count is {Count}, so the dead-letter views do not show them: raise the count to inspect and replay them")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queue {Queue} holds about {Messages} poisoned messages past Webhooks:Queues:Count ({Count}): the dead-letter views import them like the others, and their replays go to the first delivery queue")]
     private partial void LogRetiredPoison(string queue, int messages, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check for delivery queues left behind by a lower Webhooks:Queues:Count")]

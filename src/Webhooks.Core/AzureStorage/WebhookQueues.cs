@@ -135,6 +135,15 @@ public sealed class WebhookQueues
             .Where(r => !r.Queue.EndsWith(PoisonSuffix, StringComparison.Ordinal))
             .Select(r => _service.GetQueueClient(r.Queue))];
 
+    /// <summary>
+    /// The retired poison queues of <see cref="FindRetiredWithMessagesAsync"/>, each with the delivery queue it
+    /// belongs to: the dead-letter views import them like the active ones.
+    /// </summary>
+    public async Task<IReadOnlyList<(QueueClient Poison, QueueClient Origin)>> FindRetiredPoisonQueuesAsync(CancellationToken cancellationToken = default) =>
+        [.. (await FindRetiredWithMessagesAsync(cancellationToken).ConfigureAwait(false))
+            .Where(r => r.Queue.EndsWith(PoisonSuffix, StringComparison.Ordinal))
+            .Select(r => (_service.GetQueueClient(r.Queue), _service.GetQueueClient(r.Queue[..^PoisonSuffix.Length])))];
+
     private static QueueClient Queue(QueueServiceClient service, string name) =>
         StorageNames.IsValidQueueName(name)
             ? service.GetQueueClient(name)

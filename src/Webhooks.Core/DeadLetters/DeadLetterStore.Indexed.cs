@@ -19,7 +19,10 @@ public sealed partial class DeadLetterStore
     // 180 s budget.
     private static readonly TimeSpan DeadLetterNetworkTimeout = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan RetiredPoisonRefresh = TimeSpan.FromMinutes(1);
+
     private long _lastImport; // timestamp of the last import check by a listing, show or stats (0: none yet)
+    private RetiredPoisonSources? _retiredPoison; // the last look for poison queues past the count (null: none yet)
 
     /// <summary>True when records live in an index table (see docs/operations.md).</summary>
     public bool IsIndexed => _index is not null;
@@ -101,11 +104,45 @@ public sealed partial class DeadLetterStore
         using var patient = UnansweredWrites.Patient(DeadLetterNetworkTimeout);
 
         // Every queue at once: on an idle system each is one empty receive, and there may be 65 of them.
+        var retired = await RetiredPoisonAsync(cancellationToken).ConfigureAwait(false);
         var moved = await Task.WhenAll(
-            _poison.Select(p => ImportQueueAsync(p.Queue, m => DeadLetterReader.FromPoisonQueue(m, p.Queue.Name, p.Origin.Name, now), cancellationToken))
+            _poison.Concat(retired).Select(p => ImportQueueAsync(p.Queue, m => DeadLetterReader.FromPoisonQueue(m, p.Queue.Name, p.Origin.Name, now), cancellationToken))
                 .Prepend(ImportQueueAsync(_deadLetter, m => DeadLetterReader.FromDeadLetterQueue(m, _deadLetter.Name, now), cancellationToken))).ConfigureAwait(false);
         return moved.Sum();
     }
+
+    // Poison queues past Webhooks:Queues:Count (left by a lower count) are imported like the active ones, so the views
+    // keep what the host poisoned there; a replay of such an entry goes to queue 0 (its origin has no worker but a
+    // Kestrel host's drain at start). Looked for at most once a minute: a listing call. A failure keeps the last list.
+    private async Task<IReadOnlyList<PoisonSource>> RetiredPoisonAsync(CancellationToken cancellationToken)
+    {
+        if (_queues is null)
+        {
+            return [];
+        }
+
+        var cached = _retiredPoison;
+        var now = _timeProvider.GetTimestamp();
+        if (cached is not null && _timeProvider.GetElapsedTime(cached.At, now) < RetiredPoisonRefresh)
+        {
+            return cached.Sources;
+        }
+
+        IReadOnlyList<PoisonSource> sources;
+        try
+        {
+            sources = [.. (await _queues.FindRetiredPoisonQueuesAsync(cancellationToken).ConfigureAwait(false)).Select(q => new PoisonSource(q.Poison, q.Origin))];
+        }
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex, cancellationToken))
+        {
+            sources = cached?.Sources ?? [];
+        }
+
+        _retiredPoison = new RetiredPoisonSources(now, sources);
+        return sources;
+    }
+
+    private sealed record RetiredPoisonSources(long At, IReadOnlyList<PoisonSource> Sources);
 
     /// <summary>Writes one dead-letter record into the index (the worker's write path; see <see cref="DeadLetterWriter"/>).</summary>
     internal async Task WriteAsync(DeadLetterRecord record, CancellationToken cancellationToken)

@@ -37,6 +37,7 @@ public sealed partial class DeadLetterStore
     private readonly DeadLetterStoreOptions _options;
     private readonly PayloadStore? _payloads;
     private readonly DeadLetterIndex? _index;
+    private readonly WebhookQueues? _queues;
 
     /// <summary>Creates a store over one delivery queue, the dead-letter queue and that delivery queue's poison queue.</summary>
     /// <param name="deliveries">Where replayed deliveries are queued.</param>
@@ -67,6 +68,7 @@ public sealed partial class DeadLetterStore
             options,
             payloads)
     {
+        _queues = queues;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using Azure.Data.Tables;
+using Webhooks.AzureStorage;
 using Webhooks.DeadLetters;
 using Webhooks.Envelopes;
 using Webhooks.Testing.Azurite;
@@ -123,6 +124,26 @@ public sealed class DeadLetterIndexTests(AzuriteFixture azurite) : IAsyncLifetim
         Assert.Equal(DeadLetterReasons.HostPoisoned, entry.Reason);
         Assert.Equal("p1", Assert.Single(again.Items).Id);
         Assert.Equal(0, await _harness.CountAsync(_harness.Queues.DeliveriesPoison));
+    }
+
+    [Fact]
+    public async Task APoisonQueueLeftBehindByALowerCount_IsIndexedOnRead_AndItsReplayGoesToTheFirstDeliveryQueue()
+    {
+        var envelope = new DeliveryEnvelope { Id = "p-retired", Source = "members", ReceivedAt = DateTimeOffset.UtcNow, ContentType = "application/json", Body = "{}"u8.ToArray() };
+        var retired = _harness.Queues.Deliveries.Name + "-1"; // the harness's count is 1
+        var retiredPoison = azurite.CreateQueueServiceClient().GetQueueClient(retired + WebhookQueues.PoisonSuffix);
+        await retiredPoison.CreateAsync();
+        await retiredPoison.SendMessageAsync(new BinaryData(EnvelopeSerializer.Serialize(envelope)), null, StorageNames.NeverExpires);
+        var store = _harness.CreateStore();
+
+        var entry = Assert.Single((await store.PageAsync(new DeadLetterFilter { PoisonedOnly = true })).Items, e => e.Id == "p-retired");
+        var replay = await store.ReplayAsync(DeadLetterSelection.ByIds("p-retired"));
+
+        Assert.Equal(DeadLetterReasons.HostPoisoned, entry.Reason);
+        Assert.Equal(retiredPoison.Name, entry.Queue);
+        Assert.Equal(0, await _harness.CountAsync(retiredPoison));
+        Assert.Equal(ReplayOutcomes.Replayed, Assert.Single(replay.Items).Outcome);
+        Assert.Equal(1, await _harness.CountAsync(_harness.Queues.Deliveries));
     }
 
     [Fact]

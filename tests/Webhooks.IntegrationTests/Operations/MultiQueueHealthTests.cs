@@ -85,12 +85,9 @@ public sealed class MultiQueueHealthTests(AzuriteFixture azurite)
         await using var host = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs)));
         using var client = host.CreateClient();
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        IReadOnlyList<Webhooks.IntegrationTests.FanOut.CapturedLogs.Entry> warnings;
-        while ((warnings = logs.Where("Webhooks.Hosting.QueueInitializer", "so intake no longer writes to it")).Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        var warnings = await Poll.UntilAsync(
+            () => Task.FromResult(logs.Where("Webhooks.Hosting.QueueInitializer", "so intake no longer writes to it")),
+            found => found.Count > 0);
 
         var warning = Assert.Single(warnings);
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);

@@ -267,7 +267,7 @@ public sealed class DeliveryWorker : BackgroundService
         try
         {
             // Same as the Functions host: the message, as it was, goes to its own queue's <queue>-poison, which the
-            // inspection tools read (a retired queue's to queue 0's: the views read only the active ones).
+            // inspection tools read (a retired queue's, which PoisonQueueOf does not know, to queue 0's).
             await poison.SendMessageAsync(message.Body, null, StorageNames.NeverExpires, CancellationToken.None).ConfigureAwait(false);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None).ConfigureAwait(false);
             _logger.LogError(exception, "Message {MessageId} failed unexpectedly on its receive number {DequeueCount} and was moved to {PoisonQueue}.", message.MessageId, message.DequeueCount, poison.Name);
